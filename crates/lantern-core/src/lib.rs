@@ -1,0 +1,9 @@
+//! Lantern's domain. Pure: no I/O, no async, no SQL, so every rule here is testable in isolation.
+
+pub mod episode;
+pub mod identity;
+pub mod ods;
+pub mod practice;
+pub mod staff;
+pub mod taxonomy;
+pub mod validation;
