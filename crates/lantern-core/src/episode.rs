@@ -105,7 +105,8 @@ impl EpisodeInput {
         let note = check_note(self.note.as_deref(), &mut errors);
         ValidationErrors::check(errors)?;
         Ok(Episode {
-            occurred_at: occurred_at.unwrap_or(ctx.now),
+            occurred_at: occurred_at
+                .unwrap_or_else(|| Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now)),
             practice: ctx.practice.clone(),
             helpers,
             duration_minutes: duration_minutes.unwrap_or(1),
@@ -176,7 +177,7 @@ fn check_occurred_at(raw: Option<&str>, now: Timestamp, errors: &mut Vec<FieldEr
         Ok(ts) if ts < earliest => {
             errors.push(FieldError::new("occurred_at", "The time of the episode must be in 2015 or later"))
         }
-        Ok(ts) => return Some(ts),
+        Ok(ts) => return Timestamp::from_second(ts.as_second()).ok(),
     }
     None
 }

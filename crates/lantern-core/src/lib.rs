@@ -4,6 +4,7 @@ pub mod episode;
 pub mod identity;
 pub mod ods;
 pub mod practice;
+pub mod record;
 pub mod staff;
 pub mod taxonomy;
 pub mod validation;

@@ -1,0 +1,86 @@
+//! Fresh, migrated databases for tests in any crate: a temporary SQLite file, or a new PostgreSQL
+//! database on the server named by `LANTERN_TEST_POSTGRES_URL` (set by `scripts/test`), falling back
+//! to the machine's local server at 127.0.0.1:5432.
+
+use crate::{DatabaseLocation, Store};
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
+use std::path::PathBuf;
+
+/// A migrated store plus whatever keeps its database alive.
+pub struct TestDatabase {
+    pub store: Store,
+    pub location: DatabaseLocation,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn sqlite() -> TestDatabase {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path: PathBuf = dir.path().join("lantern.db");
+    let location = DatabaseLocation::Sqlite(path);
+    let store = Store::connect(&location).await.expect("open SQLite");
+    store.migrate().await.expect("migrate SQLite");
+    TestDatabase { store, location, _dir: Some(dir) }
+}
+
+/// The server tests create their databases on, or None (with the reason printed) outside CI. Under
+/// `CI=true` a missing server fails the test instead: CI must never pass by skipping.
+pub fn postgres_server_url() -> Option<String> {
+    if let Ok(url) = std::env::var("LANTERN_TEST_POSTGRES_URL") {
+        if !url.trim().is_empty() {
+            return Some(url);
+        }
+    }
+    let fallback = "postgres://postgres@127.0.0.1:5432/test";
+    if std::net::TcpStream::connect("127.0.0.1:5432").is_ok() {
+        return Some(fallback.to_owned());
+    }
+    assert!(
+        std::env::var("CI").map_or(true, |v| v != "true"),
+        "CI=true but no PostgreSQL: set LANTERN_TEST_POSTGRES_URL"
+    );
+    eprintln!("skipping PostgreSQL test: no LANTERN_TEST_POSTGRES_URL and nothing on 127.0.0.1:5432");
+    None
+}
+
+/// A new, empty, migrated database of its own for one test.
+pub async fn postgres() -> Option<TestDatabase> {
+    let server = postgres_server_url()?;
+    sqlx::any::install_default_drivers();
+    let name = format!("lantern_test_{}", uuid::Uuid::new_v4().simple());
+    let admin =
+        AnyPoolOptions::new().max_connections(1).connect(&server).await.expect("connect to PostgreSQL");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+    admin.close().await;
+    let url = replace_database(&server, &name);
+    let location = DatabaseLocation::parse(&url).expect("postgres url");
+    let store = Store::connect(&location).await.expect("open PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL");
+    Some(TestDatabase { store, location, _dir: None })
+}
+
+fn replace_database(server: &str, name: &str) -> String {
+    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(super::replace_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            super::replace_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(super::replace_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+}
