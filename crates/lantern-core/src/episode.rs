@@ -19,6 +19,7 @@ pub const PRACTICE_TIME_ZONE: &str = "Europe/London";
 /// What a person (form, API or CSV row) submits, unchecked. Every field is kept loose so that
 /// validation can report all problems at once instead of stopping at the first type error.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct EpisodeInput {
     /// RFC 3339 (`2026-11-25T10:30:00Z`) or UK local time without offset (`2026-11-25T10:30`);
@@ -43,8 +44,11 @@ pub struct EpisodeInput {
 
 /// A validated episode: every code is known, every helper works at the practice, the note is clean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Episode {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub occurred_at: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "A81001"))]
     pub practice: OdsCode,
     pub helpers: Vec<Uuid>,
     pub duration_minutes: u16,

@@ -6,10 +6,14 @@ use serde::{Deserialize, Serialize};
 
 /// A GP practice, identified by its ODS code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Practice {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "A81001"))]
     pub ods_code: OdsCode,
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub pcn: Option<OdsCode>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub icb: Option<OdsCode>,
     /// Registered patients; the denominator of every "per 1,000 patients" measure.
     pub list_size: u32,
@@ -18,6 +22,7 @@ pub struct Practice {
 /// One online service as a particular practice offers it: either from the national catalogue or the
 /// practice's own addition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PracticeService {
     pub code: String,
     pub label: String,

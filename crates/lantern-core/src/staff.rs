@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMember {
     pub id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "A81001"))]
     pub practice: OdsCode,
     pub display_name: String,
     /// A code from [`STAFF_ROLES`].

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// One entry of a vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Term {
     pub code: &'static str,
     pub label: &'static str,

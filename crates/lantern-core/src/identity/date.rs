@@ -66,6 +66,7 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
         // "2.3.10" is far more often a version than a date.
         let short_year_ok = dob || separator == Some("/");
         let (a, b, year) = (number(caps, 1), number(caps, 3), caps.get(5));
+        // Day first is the English way, but "12/25/1950" written the American way is still a date.
         separator.is_some()
             && year.is_some_and(|y| y.len() == 4 || short_year_ok)
             && (is_date(year_of(caps, 5), b, a) || is_date(year_of(caps, 5), a, b))

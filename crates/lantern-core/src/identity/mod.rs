@@ -91,7 +91,7 @@ impl Finding {
     }
 }
 
-/// A detector returns the byte spans of one kind of identifier, in order and not overlapping.
+/// A detector returns the byte spans of one kind of identifier, in any order; [`screen`] resolves overlaps.
 type Detector = fn(&str) -> Vec<Range<usize>>;
 
 /// Every identifier in `text`, sorted by position and never overlapping. Empty means the text may be
