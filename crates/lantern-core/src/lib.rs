@@ -5,6 +5,7 @@ pub mod identity;
 pub mod ods;
 pub mod practice;
 pub mod record;
+pub mod simulator;
 pub mod staff;
 pub mod taxonomy;
 pub mod validation;

@@ -16,7 +16,7 @@ pub mod testing;
 
 pub use error::StoreError;
 pub use import::{ImportRow, ImportSummary};
-pub use list::{EpisodeFilter, EpisodePage};
+pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};
 pub use location::{Backend, DatabaseLocation};
 pub use practices::PracticeSettings;
 

@@ -1,1 +1,93 @@
-fn main() {}
+//! The `lantern` command: thin glue from the command line to the library crates.
+
+mod cli;
+mod demo;
+mod healthcheck;
+mod serve;
+
+use anyhow::Context;
+use clap::Parser;
+use cli::{Cli, Command, ExportCommand, ImportCommand};
+use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("LANTERN_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => {
+            let store = open(&args.database.database).await?;
+            serve::serve(store, args.listen.listen, None).await
+        }
+        Command::Migrate(args) => {
+            open(&args.database).await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Demo(args) => demo::run(args).await,
+        Command::Import(ImportCommand::Episodes { file, database }) => {
+            let store = open(&database.database).await?;
+            let reader =
+                std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
+            let summary =
+                lantern_import::episodes_csv::import_episodes(&store, std::io::BufReader::new(reader))
+                    .await
+                    .with_context(|| format!("nothing was imported from {}", file.display()))?;
+            println!(
+                "{}: {} episodes created, {} already present and unchanged",
+                file.display(),
+                summary.created,
+                summary.unchanged
+            );
+            Ok(())
+        }
+        Command::Export(ExportCommand::Episodes { database, practice, output }) => {
+            let store = open(&database.database).await?;
+            let filter = EpisodeFilter {
+                practices: practice
+                    .as_deref()
+                    .map(lantern_core::ods::OdsCode::parse)
+                    .transpose()?
+                    .into_iter()
+                    .collect(),
+                ..EpisodeFilter::default()
+            };
+            let rows = match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    lantern_import::episodes_csv::export_episodes(
+                        &store,
+                        &filter,
+                        std::io::BufWriter::new(file),
+                    )
+                    .await?
+                }
+                None => {
+                    lantern_import::episodes_csv::export_episodes(&store, &filter, std::io::stdout().lock())
+                        .await?
+                }
+            };
+            eprintln!("{rows} episodes exported");
+            Ok(())
+        }
+        Command::Healthcheck(args) => healthcheck::check(args.listen).await,
+        Command::Openapi => {
+            println!("{}", serde_json::to_string_pretty(&lantern_web::openapi_document())?);
+            Ok(())
+        }
+    }
+}
+
+/// Opens and migrates the database, so every command sees the current schema.
+async fn open(raw: &str) -> anyhow::Result<Store> {
+    let location = DatabaseLocation::parse(raw)?;
+    let store =
+        Store::connect(&location).await.with_context(|| format!("cannot open the database at {location}"))?;
+    store.migrate().await.with_context(|| format!("cannot migrate the database at {location}"))?;
+    Ok(store)
+}

@@ -1,0 +1,152 @@
+//! Episodes over JSON: create, read, list, edit (a new version), delete (softly, with a reason), history.
+
+use super::json::{ApiJson, ApiQuery};
+use crate::error::ErrorBody;
+use crate::{submit, ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use jiff::Timestamp;
+use lantern_core::episode::{parse_occurred_at, EpisodeInput};
+use lantern_core::ods::OdsCode;
+use lantern_core::record::{EpisodeRecord, EpisodeVersion};
+use lantern_store::EpisodeFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// ODS code of the practice.
+    practice: Option<String>,
+    /// Occurred at or after (RFC 3339, or UK local date `2026-03-01` meaning its start).
+    from: Option<String>,
+    /// Occurred before (exclusive; a date means its start).
+    to: Option<String>,
+    service: Option<String>,
+    /// Staff member id.
+    helper: Option<Uuid>,
+    outcome: Option<String>,
+    #[serde(default)]
+    include_deleted: bool,
+    /// Page size, 1 to 500 (default 50).
+    limit: Option<i64>,
+    #[serde(default)]
+    offset: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EpisodeList {
+    episodes: Vec<EpisodeRecord>,
+    /// Matching episodes across all pages.
+    total: i64,
+    limit: i64,
+    offset: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteRequest {
+    /// Why the episode is being deleted (kept with it).
+    reason: String,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct UpdateQuery {
+    /// The version being edited; a different current version answers 409.
+    expected_version: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/episodes", tag = "episodes", request_body = EpisodeInput,
+    responses((status = 201, body = EpisodeRecord), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<EpisodeInput>,
+) -> Result<impl IntoResponse, ApiError> {
+    let episode = submit::validate(&state.store, &input).await?;
+    let record = state.store.create_episode(&episode).await?;
+    let location = format!("/api/v1/episodes/{}", record.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(record)))
+}
+
+#[utoipa::path(get, path = "/api/v1/episodes", tag = "episodes", params(ListQuery),
+    responses((status = 200, body = EpisodeList), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<EpisodeList>, ApiError> {
+    let practices = match query.practice.as_deref() {
+        Some(raw) => vec![OdsCode::parse(raw).map_err(|e| ApiError::BadRequest(e.to_string()))?],
+        None => Vec::new(),
+    };
+    let filter = EpisodeFilter {
+        practices,
+        from: query.from.as_deref().map(|raw| bound("from", raw)).transpose()?,
+        until: query.to.as_deref().map(|raw| bound("to", raw)).transpose()?,
+        service: query.service,
+        helper: query.helper,
+        outcome: query.outcome,
+        include_deleted: query.include_deleted,
+    };
+    let limit = query.limit.unwrap_or(50).clamp(1, lantern_store::MAX_PAGE);
+    let offset = query.offset.max(0);
+    let page = state.store.list_episodes(&filter, limit, offset).await?;
+    Ok(Json(EpisodeList { episodes: page.episodes, total: page.total, limit, offset }))
+}
+
+/// A date alone means the start of that day in the UK.
+fn bound(name: &str, raw: &str) -> Result<Timestamp, ApiError> {
+    let raw = raw.trim();
+    let with_time = if raw.len() == 10 { format!("{raw}T00:00") } else { raw.to_owned() };
+    parse_occurred_at(&with_time).map_err(|message| ApiError::BadRequest(format!("{name}: {message}")))
+}
+
+#[utoipa::path(get, path = "/api/v1/episodes/{id}", tag = "episodes", params(("id" = Uuid, Path)),
+    responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody)))]
+pub async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<EpisodeRecord>, ApiError> {
+    Ok(Json(state.store.episode(episode_id(&id)?).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/episodes/{id}", tag = "episodes", request_body = EpisodeInput,
+    params(("id" = Uuid, Path), UpdateQuery),
+    responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<UpdateQuery>,
+    ApiJson(input): ApiJson<EpisodeInput>,
+) -> Result<Json<EpisodeRecord>, ApiError> {
+    let id = episode_id(&id)?;
+    let episode = submit::validate(&state.store, &input).await?;
+    Ok(Json(state.store.update_episode(id, query.expected_version, &episode).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/episodes/{id}", tag = "episodes", request_body = DeleteRequest,
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<DeleteRequest>,
+) -> Result<Json<EpisodeRecord>, ApiError> {
+    Ok(Json(state.store.delete_episode(episode_id(&id)?, &request.reason).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/episodes/{id}/history", tag = "episodes", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<EpisodeVersion>), (status = 404, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<EpisodeVersion>>, ApiError> {
+    Ok(Json(state.store.episode_history(episode_id(&id)?).await?))
+}
+
+/// A malformed id cannot name any episode, so it is "not found" rather than a client error.
+fn episode_id(raw: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(raw).map_err(|_| ApiError::NotFound(format!("episode {raw} not found")))
+}

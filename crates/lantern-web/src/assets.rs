@@ -1,0 +1,51 @@
+//! The NHS.UK frontend styles, compiled into the binary so Lantern needs no CDN and works offline.
+
+use crate::AppState;
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+const FILES: &[(&str, &str, &[u8])] = &[
+    ("nhsuk-frontend.min.css", "text/css", include_bytes!("../assets/nhsuk/nhsuk-frontend.min.css")),
+    ("lantern.css", "text/css", include_bytes!("../assets/lantern.css")),
+    ("images/favicon.ico", "image/x-icon", include_bytes!("../assets/nhsuk/images/favicon.ico")),
+    ("images/favicon.svg", "image/svg+xml", include_bytes!("../assets/nhsuk/images/favicon.svg")),
+    (
+        "images/nhsuk-icon-arrow-down.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/nhsuk/images/nhsuk-icon-arrow-down.svg"),
+    ),
+    (
+        "images/nhsuk-icon-arrow-up-down.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/nhsuk/images/nhsuk-icon-arrow-up-down.svg"),
+    ),
+    (
+        "images/nhsuk-icon-arrow-up.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/nhsuk/images/nhsuk-icon-arrow-up.svg"),
+    ),
+    (
+        "images/nhsuk-icon-cross.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/nhsuk/images/nhsuk-icon-cross.svg"),
+    ),
+];
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/assets/{*path}", get(asset))
+}
+
+async fn asset(Path(path): Path<String>) -> Response {
+    let path = path.strip_prefix("nhsuk/").unwrap_or(&path);
+    let found = FILES.iter().find(|(name, _, _)| *name == path);
+    match found {
+        Some((_, content_type, bytes)) => {
+            ([(header::CONTENT_TYPE, *content_type), (header::CACHE_CONTROL, "public, max-age=3600")], *bytes)
+                .into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}

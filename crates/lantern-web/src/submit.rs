@@ -1,0 +1,29 @@
+//! Turning what a person submitted into a valid episode for its practice, shared by the API and pages.
+
+use crate::ApiError;
+use jiff::Timestamp;
+use lantern_core::episode::{Episode, EpisodeInput, PracticeContext};
+use lantern_core::ods::OdsCode;
+use lantern_core::validation::ValidationErrors;
+use lantern_store::{Store, StoreError};
+
+pub async fn validate(store: &Store, input: &EpisodeInput) -> Result<Episode, ApiError> {
+    let practice = OdsCode::parse(&input.practice)
+        .map_err(|e| ApiError::Invalid(ValidationErrors::single("practice", e.to_string())))?;
+    let settings = match store.settings(&practice).await {
+        Err(StoreError::NotFound(_)) => {
+            return Err(ApiError::Invalid(ValidationErrors::single(
+                "practice",
+                format!("No practice {practice} is set up in Lantern"),
+            )))
+        }
+        other => other?,
+    };
+    let ctx = PracticeContext {
+        practice: &practice,
+        services: &settings.services,
+        staff: &settings.staff,
+        now: Timestamp::now(),
+    };
+    input.validate(&ctx).map_err(ApiError::Invalid)
+}

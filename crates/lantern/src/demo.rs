@@ -1,0 +1,75 @@
+//! `lantern demo`: a synthetic PCN, clearly labelled, created once per database and then served.
+
+use crate::cli::DemoArgs;
+use anyhow::Context;
+use lantern_core::episode::PracticeContext;
+use lantern_core::simulator::{demo_pcn, simulate_episodes, SimulationParameters, SYNTHETIC_LABEL};
+use lantern_store::{ImportRow, Store};
+use rand::{RngCore, SeedableRng};
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let store = crate::open(&args.database).await?;
+    let params = SimulationParameters { seed: args.seed, ..SimulationParameters::default() };
+    let seeded = seed(&store, &params).await?;
+    let status = if seeded.created {
+        format!("created {} synthetic episodes in {}", seeded.episodes, args.database)
+    } else {
+        format!("reusing the synthetic data already in {}", args.database)
+    };
+    println!("{SYNTHETIC_LABEL}: {status}");
+    if args.no_serve {
+        return Ok(());
+    }
+    let banner = format!("Open http://{}/log to log an episode.", args.listen.listen);
+    crate::serve::serve(store, args.listen.listen, Some(&banner)).await
+}
+
+pub struct Seeded {
+    pub created: bool,
+    pub episodes: usize,
+}
+
+/// Writes the demo PCN unless its first practice is already there. Episode ids come from the seed too,
+/// so the same seed gives the same data, ids included.
+pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Result<Seeded> {
+    let pcn = demo_pcn(params);
+    let existing = store.list_practices().await?;
+    if pcn.practices.iter().any(|p| existing.iter().any(|(e, _)| e.ods_code == p.practice.ods_code)) {
+        return Ok(Seeded { created: false, episodes: 0 });
+    }
+    for demo in &pcn.practices {
+        store.upsert_practice(&demo.practice, true).await?;
+        for service in &demo.disabled_services {
+            store.set_service_enabled(&demo.practice.ods_code, service, false).await?;
+        }
+        for member in &demo.staff {
+            store.add_staff(member).await?;
+        }
+    }
+    let mut settings = Vec::new();
+    for demo in &pcn.practices {
+        settings.push(store.settings(&demo.practice.ods_code).await?);
+    }
+    let mut ids = rand_chacha::ChaCha8Rng::seed_from_u64(params.seed ^ 0x4c41_4e54_4552_4e00);
+    let mut rows = Vec::new();
+    for (index, input) in simulate_episodes(params, &pcn).iter().enumerate() {
+        let practice = settings
+            .iter()
+            .find(|s| s.practice.ods_code.as_str() == input.practice)
+            .context("the simulator used a practice it did not create")?;
+        let ctx = PracticeContext {
+            practice: &practice.practice.ods_code,
+            services: &practice.services,
+            staff: &practice.staff,
+            now: params.after_end(),
+        };
+        let episode =
+            input.validate(&ctx).with_context(|| format!("simulated episode {index} is invalid"))?;
+        let mut bytes = [0u8; 16];
+        ids.fill_bytes(&mut bytes);
+        let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+        rows.push(ImportRow { line: u64::try_from(index).unwrap_or(u64::MAX), id: Some(id), episode });
+    }
+    store.import_episodes(&rows).await?;
+    Ok(Seeded { created: true, episodes: rows.len() })
+}

@@ -1,0 +1,53 @@
+//! Serving until Ctrl-C or SIGTERM, finishing requests in flight so nothing acknowledged is lost.
+
+use anyhow::{bail, Context};
+use lantern_store::Store;
+use lantern_web::AppState;
+use std::net::SocketAddr;
+
+/// Serves the app. `banner`, when given, is printed with the URL once listening.
+pub async fn serve(store: Store, listen: SocketAddr, banner: Option<&str>) -> anyhow::Result<()> {
+    if !listen.ip().is_loopback() {
+        bail!(
+            "refusing to listen on {listen}: Lantern has no sign-in yet, so it only serves this computer \
+             (use a loopback address such as 127.0.0.1:8080)"
+        );
+    }
+    let listener =
+        tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    if let Some(banner) = banner {
+        println!("{banner}");
+    }
+    println!("Lantern is serving at http://{address}/ (Ctrl-C to stop)");
+    tracing::info!(%address, backend = ?store.backend(), "listening");
+    let app = lantern_web::router(AppState { store: store.clone() });
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => tracing::error!(%error, "cannot listen for SIGTERM"),
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
