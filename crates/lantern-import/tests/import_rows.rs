@@ -72,8 +72,10 @@ async fn columns_may_be_reordered_or_left_out_and_lists_are_trimmed() {
     let (_db, f, lookup) = seeded().await;
     let helpers = format!(" {} ; {} ;", f.staff[0].id, f.staff[2].id);
     let file = format!(
-        "\u{feff}follow_up , tasks,services,practice,occurred_at,helpers,duration_minutes,channel,approach,outcome,carer_proxy\n\
-         TRUE,show_feature; troubleshoot ,nhs_app,a81001,2025-03-01T10:00:00Z,{},12,desk,coached,resolved,0\n",
+        "\u{feff}follow_up , tasks,services,practice,occurred_at,helpers,\
+         duration_minutes,channel,approach,outcome,carer_proxy\n\
+         TRUE,show_feature; troubleshoot ,nhs_app,a81001,2025-03-01T10:00:00Z,{},\
+         12,desk,coached,resolved,0\n",
         quote(&helpers)
     );
     let rows = read(&file, &lookup);

@@ -11,8 +11,8 @@
 //!
 //! | column | required | content |
 //! |---|---|---|
-//! | `id` | no | episode id (UUID); empty for a new episode. Kept so an export re-imports to the same episodes |
-//! | `occurred_at` | yes | RFC 3339 (`2026-03-02T09:15:00Z`) or UK local time (`2026-03-02T09:15`, `2026-03-02 09:15`) |
+//! | `id` | no | episode id (UUID), empty for a new one; kept so an export re-imports as itself |
+//! | `occurred_at` | yes | `2026-03-02T09:15:00Z` (RFC 3339), or UK local `2026-03-02T09:15` |
 //! | `practice` | yes | ODS code, e.g. `A81001` |
 //! | `helpers` | yes | staff ids, `;`-separated |
 //! | `duration_minutes` | yes | whole minutes, 1 to 240 |
@@ -27,6 +27,9 @@
 //! | `escalated_to` | no | staff id; required when the outcome is `escalated`, empty otherwise |
 //! | `follow_up` | yes | `yes`/`no` as for `carer_proxy` |
 //! | `note` | no | free text, no patient identifiers, may be empty |
+//!
+//! UK local time may also be written with a space (`2026-03-02 09:15`); it is converted to UTC using
+//! the Europe/London rules (BST in summer).
 //!
 //! Export writes exactly these columns in this order, times as UTC RFC 3339, booleans as `yes`/`no`,
 //! CRLF line ends, oldest episode first; deleted episodes are left out.

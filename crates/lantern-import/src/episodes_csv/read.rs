@@ -87,9 +87,10 @@ fn parse_row(
 ) -> (Option<Uuid>, Result<Episode, Vec<RowError>>) {
     if record.len() != header.width() {
         let message = format!(
-            "This row has {} fields but the header has {}; look for a missing or extra comma or an unclosed quote",
+            "This row has {} fields but the header has {}; {}",
             record.len(),
-            header.width()
+            header.width(),
+            "look for a missing or extra comma or an unclosed quote"
         );
         return (None, Err(vec![RowError::new(line, None, message)]));
     }

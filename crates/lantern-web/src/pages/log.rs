@@ -304,17 +304,27 @@ impl PageContext {
             )
             .with_error(error("duration_minutes").as_deref()),
             duration_other: duration_other.unwrap_or_default(),
-            channels: ChoiceGroup::from_vocabulary("channel", "How", CHANNELS, &[input.channel.clone()])
-                .with_error(error("channel").as_deref()),
+            channels: ChoiceGroup::from_vocabulary(
+                "channel",
+                "How",
+                CHANNELS,
+                std::slice::from_ref(&input.channel),
+            )
+            .with_error(error("channel").as_deref()),
             approaches: ChoiceGroup::from_vocabulary(
                 "approach",
                 "Approach",
                 APPROACHES,
-                &[input.approach.clone()],
+                std::slice::from_ref(&input.approach),
             )
             .with_error(error("approach").as_deref()),
-            outcomes: ChoiceGroup::from_vocabulary("outcome", "Outcome", OUTCOMES, &[input.outcome.clone()])
-                .with_error(error("outcome").as_deref()),
+            outcomes: ChoiceGroup::from_vocabulary(
+                "outcome",
+                "Outcome",
+                OUTCOMES,
+                std::slice::from_ref(&input.outcome),
+            )
+            .with_error(error("outcome").as_deref()),
             escalated_to: ChoiceGroup::new(
                 "escalated_to",
                 "Escalated to",

@@ -25,7 +25,7 @@ pub struct ChoiceGroup {
 impl ChoiceGroup {
     /// Builds a group from (value, label) options; the first `visible` stay in view and the rest go
     /// behind "More …". An option that is checked keeps the "More" section open so it stays visible.
-    pub fn new<'a>(
+    pub fn new(
         name: &'static str,
         legend: &'static str,
         options: impl IntoIterator<Item = (String, String)>,
@@ -35,7 +35,7 @@ impl ChoiceGroup {
         let mut group = Self { name, legend, ..Self::default() };
         for (index, (value, label)) in options.into_iter().enumerate() {
             let id = if index == 0 { name.to_owned() } else { format!("{name}-{}", index + 1) };
-            let checked = selected.iter().any(|s| *s == value);
+            let checked = selected.contains(&value);
             let choice = Choice { id, value, label, checked };
             if index < visible {
                 group.top.push(choice);

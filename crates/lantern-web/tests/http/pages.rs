@@ -1,0 +1,77 @@
+//! The quick-log page over real HTTP: it logs in one submit, shows errors the NHS way, and undoes.
+
+use crate::common::{json_of, TestApp, PRACTICE};
+use lantern_store::testing;
+
+fn form(app: &TestApp, extra: &str) -> String {
+    format!(
+        "practice={PRACTICE}&helpers={}&services=nhs_app&tasks=reset_password&duration_minutes=5&channel=desk&approach=for&outcome=resolved{extra}",
+        app.staff[0].id
+    )
+}
+
+#[tokio::test]
+async fn logging_redirects_to_a_confirmation_with_undo() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let response = app.post_form("/log", &form(&app, "&note=Showed+the+repeat+list")).await;
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
+    assert!(location.starts_with(&format!("/log?practice={PRACTICE}&logged=")), "{location}");
+    assert!(response.headers()["set-cookie"].to_str().expect("ascii").contains(&app.staff[0].id.to_string()));
+    let page = app.get(&location).await.text().await.expect("html");
+    assert!(page.contains("Episode logged") && page.contains("Undo"), "confirmation shown");
+    assert!(page.contains("Logged today (1)"), "today's list has it");
+
+    let listed = json_of(app.get("/api/v1/episodes").await).await;
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["episodes"][0]["note"], "Showed the repeat list");
+    let id = listed["episodes"][0]["id"].as_str().expect("id").to_owned();
+
+    let undone = app.post_form("/log/undo", &format!("practice={PRACTICE}&id={id}")).await;
+    assert_eq!(undone.status(), 303);
+    assert_eq!(json_of(app.get("/api/v1/episodes").await).await["total"], 0);
+    let record = json_of(app.get(&format!("/api/v1/episodes/{id}")).await).await;
+    assert_eq!(record["deleted"]["reason"], "Undone straight after logging");
+}
+
+#[tokio::test]
+async fn errors_are_summarised_and_inline_and_nothing_is_stored() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let response = app
+        .post_form("/log", &format!("practice={PRACTICE}&duration_other=ten&note=ring+07700+900123"))
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.expect("html");
+    assert!(page.contains("<title>Error: Log help given"), "title says error");
+    assert!(page.contains("nhsuk-error-summary"));
+    for anchor in ["#helpers", "#duration_minutes", "#services", "#tasks", "#approach", "#note"] {
+        assert!(page.contains(&format!("href=\"{anchor}\"")), "summary links {anchor}");
+        let id = format!("id=\"{}\"", &anchor[1..]);
+        assert!(page.contains(&id), "{id} exists to link to");
+    }
+    assert!(page.contains("whole number"), "typed minutes error");
+    assert!(page.contains("phone number"), "identity guard message");
+    assert!(page.contains("ring 07700 900123"), "what was typed is kept for correction");
+    assert_eq!(json_of(app.get("/api/v1/episodes?include_deleted=true").await).await["total"], 0);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_styles_are_served_locally() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let page = app.get(&format!("/log?practice={PRACTICE}")).await;
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let html = page.text().await.expect("html");
+    assert!(!html.contains("<script"), "no script: works with JavaScript off");
+    assert!(!html.contains("https://"), "nothing from another origin");
+    let css = app.get("/assets/nhsuk/nhsuk-frontend.min.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css");
+    assert!(css.text().await.expect("css").contains(".nhsuk-header"));
+    assert_eq!(app.get("/assets/nhsuk/images/nhsuk-icon-cross.svg").await.status(), 200);
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.expect("html").contains("Page not found"));
+}

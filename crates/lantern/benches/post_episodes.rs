@@ -1,0 +1,587 @@
+//! How fast can Lantern take episodes? Three measurements of the same write, from the outside in:
+//!
+//! 1. HTTP: `POST /api/v1/episodes` end to end against the real `lantern serve` binary (release build
+//!    under `cargo bench`), from concurrent clients, on a freshly seeded SQLite demo database.
+//! 2. Store: what the POST handler does, without HTTP or JSON: read the practice's settings, validate,
+//!    `Store::create_episode` (which writes four tables in one transaction and reads the record back).
+//! 3. Raw SQLite through sqlx with the store's pragmas (WAL, synchronous=FULL), one transaction per
+//!    episode on one connection: (a) one `episode_versions`-shaped row; (b) the four rows the store
+//!    writes per episode. SQLite has one writer at a time, so one connection is its best case.
+//!
+//! Run with `cargo bench -p lantern --bench post_episodes` (or `bench/post-episodes`). Settings:
+//! `LANTERN_BENCH_REQUESTS` (default 5000 measured episodes per measurement), `LANTERN_BENCH_CLIENTS`
+//! (50), `LANTERN_BENCH_WARMUP` (200), `LANTERN_BENCH_DIR` (where the databases go; default a temporary
+//! directory under Cargo's target directory, i.e. on the project's disk, not a tmpfs).
+//! Without `--bench` (as under `cargo test --benches`) it makes a small smoke run instead.
+//!
+//! It prints figures and asserts nothing about them, but exits non-zero if any request failed.
+
+use jiff::Timestamp;
+use lantern_core::episode::{EpisodeInput, PracticeContext};
+use lantern_core::ods::OdsCode;
+use lantern_core::record::storage_time;
+use lantern_store::{DatabaseLocation, Store};
+use serde_json::json;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{Connection, Executor, SqliteConnection};
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const LANTERN: &str = env!("CARGO_BIN_EXE_lantern");
+const PRACTICE: &str = "Y99901";
+
+struct Settings {
+    requests: usize,
+    clients: usize,
+    warmup: usize,
+    smoke: bool,
+}
+
+impl Settings {
+    fn from_env() -> Self {
+        // `cargo bench` passes --bench; anything else (cargo test --benches) gets a quick smoke run.
+        let smoke = !std::env::args().any(|a| a == "--bench");
+        let number = |name: &str, default: usize| match std::env::var(name) {
+            Ok(raw) => raw.trim().parse().unwrap_or_else(|_| panic!("{name}={raw:?} is not a whole number")),
+            Err(_) => default,
+        };
+        Self {
+            requests: number("LANTERN_BENCH_REQUESTS", if smoke { 100 } else { 5_000 }).max(1),
+            clients: number("LANTERN_BENCH_CLIENTS", 50).max(1),
+            warmup: number("LANTERN_BENCH_WARMUP", if smoke { 20 } else { 200 }),
+            smoke,
+        }
+    }
+}
+
+/// One measurement: every successful operation's latency and the wall time of the whole run.
+struct Measurement {
+    name: String,
+    concurrency: usize,
+    latencies: Vec<Duration>,
+    wall: Duration,
+    failures: Vec<String>,
+}
+
+impl Measurement {
+    fn per_second(&self) -> f64 {
+        self.latencies.len() as f64 / self.wall.as_secs_f64()
+    }
+
+    /// Nearest-rank percentile in milliseconds (latencies are sorted once measured).
+    fn percentile_ms(&self, q: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((q * self.latencies.len() as f64).ceil() as usize).clamp(1, self.latencies.len());
+        self.latencies[rank - 1].as_secs_f64() * 1_000.0
+    }
+}
+
+/// Runs `total` operations, `concurrency` at a time, timing each.
+async fn measure<F, Fut>(name: &str, total: usize, concurrency: usize, operation: F) -> Measurement
+where
+    F: Fn(usize) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let next = Arc::clone(&next);
+            let operation = operation.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut failures = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= total {
+                        break;
+                    }
+                    let start = Instant::now();
+                    match operation(i).await {
+                        Ok(()) => latencies.push(start.elapsed()),
+                        Err(error) => failures.push(error),
+                    }
+                }
+                (latencies, failures)
+            })
+        })
+        .collect();
+    let mut measurement = Measurement {
+        name: name.to_owned(),
+        concurrency,
+        latencies: Vec::with_capacity(total),
+        wall: Duration::ZERO,
+        failures: Vec::new(),
+    };
+    for worker in workers {
+        match worker.await {
+            Ok((latencies, failures)) => {
+                measurement.latencies.extend(latencies);
+                measurement.failures.extend(failures);
+            }
+            Err(error) => measurement.failures.push(format!("worker panicked: {error}")),
+        }
+    }
+    measurement.wall = started.elapsed();
+    measurement.latencies.sort_unstable();
+    measurement
+}
+
+/// A running `lantern serve`, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(database: &Path) -> Self {
+        let mut child = Command::new(LANTERN)
+            .arg("serve")
+            .arg("--database")
+            .arg(database)
+            .args(["--listen", "127.0.0.1:0"])
+            .env("LANTERN_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start lantern serve");
+        let stdout = child.stdout.take().expect("the server's stdout is piped");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.split("Lantern is serving at http://").nth(1) {
+                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
+                }
+            }
+        });
+        let address = rx.recv_timeout(Duration::from_secs(120)).expect("lantern serve announces its address");
+        Self { child, url: format!("http://{address}") }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn seed_demo(database: &Path) -> Duration {
+    let started = Instant::now();
+    let output = Command::new(LANTERN)
+        .arg("demo")
+        .arg("--database")
+        .arg(database)
+        .arg("--no-serve")
+        .env("LANTERN_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lantern demo");
+    assert!(
+        output.status.success(),
+        "lantern demo --no-serve failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    started.elapsed()
+}
+
+fn note(phase: &str, i: usize) -> String {
+    format!("bench {phase} episode {i}")
+}
+
+fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+fn print_machine(dir: &Path, settings: &Settings) {
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let commit = command_output("git", &["-C", manifest, "rev-parse", "--short=12", "HEAD"]).map(|c| {
+        let clean = Command::new("git")
+            .args(["-C", manifest, "diff-index", "--quiet", "HEAD", "--"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if clean {
+            c
+        } else {
+            format!("{c} + uncommitted changes")
+        }
+    });
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
+        info.lines()
+            .find(|l| l.starts_with("model name"))
+            .and_then(|l| l.split(':').nth(1))
+            .map(str::trim)
+            .map(str::to_owned)
+    });
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
+    println!("Lantern POST /api/v1/episodes benchmark, {}", Timestamp::now().strftime("%Y-%m-%d %H:%M UTC"));
+    println!(
+        "  cores        {cores} (available parallelism){}",
+        cpu.map(|c| format!(", {c}")).unwrap_or_default()
+    );
+    println!("  os           {}", command_output("uname", &["-srm"]).unwrap_or_else(|| "unknown".into()));
+    println!("  commit       {}", commit.unwrap_or_else(|| "unknown (no git)".into()));
+    println!("  server       {LANTERN}");
+    println!(
+        "  build        {}",
+        if cfg!(debug_assertions) { "debug (figures mean little)" } else { "release" }
+    );
+    println!(
+        "  databases    {} ({})",
+        dir.display(),
+        command_output("stat", &["-f", "-c", "%T", &dir.display().to_string()]).unwrap_or_else(|| "?".into())
+    );
+    println!(
+        "  workload     {} episodes per measurement after {} warm-up, {} concurrent clients{}",
+        settings.requests,
+        settings.warmup,
+        settings.clients,
+        if settings.smoke { " [SMOKE RUN: not invoked by cargo bench]" } else { "" }
+    );
+    println!();
+}
+
+/// An active helper and an enabled service of the demo practice.
+async fn helper_and_service(store: &Store) -> (String, String) {
+    let practice = OdsCode::parse(PRACTICE).expect("demo practice code");
+    let settings = store.settings(&practice).await.expect("demo practice settings");
+    let helper = settings.staff.iter().find(|s| s.active).expect("an active staff member").id.to_string();
+    let enabled: Vec<&str> =
+        settings.services.iter().filter(|s| s.enabled).map(|s| s.code.as_str()).collect();
+    let service = if enabled.contains(&"nhs_login") { "nhs_login" } else { enabled[0] };
+    (helper, service.to_owned())
+}
+
+fn episode_input(helper: &str, service: &str, note: String) -> EpisodeInput {
+    EpisodeInput {
+        practice: PRACTICE.to_owned(),
+        helpers: vec![helper.to_owned()],
+        duration_minutes: Some(7),
+        channel: "desk".into(),
+        services: vec![service.to_owned()],
+        tasks: vec!["verify_identity".into()],
+        approach: "with".into(),
+        outcome: "resolved".into(),
+        note: Some(note),
+        ..EpisodeInput::default()
+    }
+}
+
+async fn open_store(database: &Path) -> Store {
+    let store =
+        Store::connect(&DatabaseLocation::Sqlite(database.to_owned())).await.expect("open the demo database");
+    store.migrate().await.expect("migrate the demo database");
+    store
+}
+
+async fn bench_http(dir: &Path, settings: &Settings) -> Vec<Measurement> {
+    let database = dir.join("http.db");
+    let seeded = seed_demo(&database);
+    // The helper's id comes from the database before the server opens it.
+    let (helper, service) = {
+        let store = open_store(&database).await;
+        let found = helper_and_service(&store).await;
+        store.close().await;
+        found
+    };
+    println!("seeded the HTTP database with the demo PCN in {seeded:.1?}");
+    let server = Server::start(&database);
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .pool_max_idle_per_host(settings.clients)
+        .build()
+        .expect("HTTP client");
+    let health = format!("{}/api/v1/health", server.url);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !client.get(&health).send().await.is_ok_and(|r| r.status().is_success()) {
+        assert!(Instant::now() < deadline, "lantern serve never became healthy");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = Arc::new(format!("{}/api/v1/episodes", server.url));
+    let post = move |phase: &'static str| {
+        let client = client.clone();
+        let url = Arc::clone(&url);
+        let (helper, service) = (helper.clone(), service.clone());
+        move |i: usize| {
+            let client = client.clone();
+            let url = Arc::clone(&url);
+            let body = json!(episode_input(&helper, &service, note(phase, i)));
+            async move {
+                let response =
+                    client.post(url.as_str()).json(&body).send().await.map_err(|e| e.to_string())?;
+                let status = response.status();
+                let text = response.text().await.map_err(|e| e.to_string())?;
+                if status == reqwest::StatusCode::CREATED {
+                    Ok(())
+                } else {
+                    Err(format!("{status}: {text}"))
+                }
+            }
+        }
+    };
+    let warmup = measure("HTTP warm-up", settings.warmup, settings.clients, post("http-warmup")).await;
+    let http = measure(
+        "HTTP POST /api/v1/episodes (server process)",
+        settings.requests,
+        settings.clients,
+        post("http"),
+    )
+    .await;
+    drop(server);
+    vec![warmup, http]
+}
+
+async fn bench_store(dir: &Path, settings: &Settings) -> Vec<Measurement> {
+    let database = dir.join("store.db");
+    seed_demo(&database);
+    let store = open_store(&database).await;
+    let (helper, service) = helper_and_service(&store).await;
+    let practice = OdsCode::parse(PRACTICE).expect("demo practice code");
+    let create = move |phase: &'static str| {
+        let store = store.clone();
+        let (helper, service, practice) = (helper.clone(), service.clone(), practice.clone());
+        move |i: usize| {
+            let store = store.clone();
+            let input = episode_input(&helper, &service, note(phase, i));
+            let practice = practice.clone();
+            async move {
+                // What the handler does: settings, validation, create (which reads the record back).
+                let settings = store.settings(&practice).await.map_err(|e| e.to_string())?;
+                let ctx = PracticeContext {
+                    practice: &practice,
+                    services: &settings.services,
+                    staff: &settings.staff,
+                    now: Timestamp::now(),
+                };
+                let episode = input.validate(&ctx).map_err(|e| format!("{e:?}"))?;
+                store.create_episode(&episode).await.map(drop).map_err(|e| e.to_string())
+            }
+        }
+    };
+    let warmup = measure("Store warm-up", settings.warmup, settings.clients, create("store-warmup")).await;
+    let measured = measure(
+        "Store: settings + validate + create_episode (in-process)",
+        settings.requests,
+        settings.clients,
+        create("store"),
+    )
+    .await;
+    vec![warmup, measured]
+}
+
+const EPISODES_DDL: &str = "CREATE TABLE episodes (id TEXT PRIMARY KEY, practice TEXT NOT NULL, \
+    current_version INTEGER NOT NULL, created_at TEXT NOT NULL, occurred_at TEXT NOT NULL, outcome TEXT NOT NULL, \
+    deleted_at TEXT, deleted_reason TEXT); \
+    CREATE INDEX episodes_practice_time ON episodes (practice, occurred_at, id);";
+const VERSIONS_DDL: &str = "CREATE TABLE episode_versions (episode_id TEXT NOT NULL, version INTEGER NOT NULL, \
+    recorded_at TEXT NOT NULL, occurred_at TEXT NOT NULL, \
+    duration_minutes INTEGER NOT NULL CHECK (duration_minutes BETWEEN 1 AND 240), channel TEXT NOT NULL, \
+    services TEXT NOT NULL, tasks TEXT NOT NULL, approach TEXT NOT NULL, barriers TEXT NOT NULL, age_band TEXT, \
+    carer_proxy INTEGER NOT NULL, outcome TEXT NOT NULL, escalated_to TEXT, follow_up INTEGER NOT NULL, \
+    note TEXT, helpers TEXT NOT NULL, PRIMARY KEY (episode_id, version));";
+const LINKS_DDL: &str = "CREATE TABLE episode_helpers (episode_id TEXT NOT NULL, staff_id TEXT NOT NULL, \
+    PRIMARY KEY (episode_id, staff_id)); CREATE INDEX episode_helpers_staff ON episode_helpers (staff_id); \
+    CREATE TABLE episode_services (episode_id TEXT NOT NULL, service TEXT NOT NULL, \
+    PRIMARY KEY (episode_id, service)); CREATE INDEX episode_services_service ON episode_services (service);";
+
+/// A fresh SQLite file on one connection with the store's pragmas.
+async fn raw_connection(path: &Path, ddl: &[&str]) -> SqliteConnection {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let mut connection = SqliteConnection::connect_with(&options).await.expect("open raw SQLite file");
+    for statement in ddl {
+        connection.execute(*statement).await.expect("create raw tables");
+    }
+    let (mode, sync): (String, i64) = sqlx::query_as("SELECT * FROM pragma_journal_mode, pragma_synchronous")
+        .fetch_one(&mut connection)
+        .await
+        .expect("read pragmas");
+    assert!(mode.eq_ignore_ascii_case("wal") && sync == 2, "raw SQLite is not WAL + FULL: {mode} {sync}");
+    connection
+}
+
+async fn insert_version(
+    tx: &mut SqliteConnection,
+    id: &str,
+    helper: &str,
+    service: &str,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    let now = storage_time(Timestamp::now());
+    sqlx::query(
+        "INSERT INTO episode_versions (episode_id, version, recorded_at, occurred_at, duration_minutes, channel, \
+         services, tasks, approach, barriers, age_band, carer_proxy, outcome, escalated_to, follow_up, note, helpers) \
+         VALUES ($1, 1, $2, $3, 7, 'desk', $4, 'verify_identity', 'with', '', NULL, 0, 'resolved', NULL, 0, $5, $6)",
+    )
+    .bind(id)
+    .bind(&now)
+    .bind(&now)
+    .bind(service)
+    .bind(note)
+    .bind(helper)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// One episode in one transaction, as one row or as the store's four.
+async fn raw_episode(
+    connection: &mut SqliteConnection,
+    rows_like_store: bool,
+    helper: &str,
+    note: &str,
+) -> Result<(), sqlx::Error> {
+    let id = Uuid::now_v7().to_string();
+    let service = "nhs_login";
+    let mut tx = connection.begin().await?;
+    if rows_like_store {
+        let now = storage_time(Timestamp::now());
+        sqlx::query(
+            "INSERT INTO episodes (id, practice, current_version, created_at, occurred_at, outcome) \
+             VALUES ($1, $2, 1, $3, $4, 'resolved')",
+        )
+        .bind(&id)
+        .bind(PRACTICE)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    insert_version(&mut tx, &id, helper, service, note).await?;
+    if rows_like_store {
+        sqlx::query("INSERT INTO episode_helpers (episode_id, staff_id) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(helper)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO episode_services (episode_id, service) VALUES ($1, $2)")
+            .bind(&id)
+            .bind(service)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// Raw SQLite, sequential on one connection: `rows_like_store` false writes one `episode_versions`
+/// row per transaction; true writes the store's four rows (episode, version, helper, service).
+async fn bench_raw(dir: &Path, settings: &Settings, rows_like_store: bool) -> Measurement {
+    let (file, ddl, name) = if rows_like_store {
+        (
+            "raw-4.db",
+            vec![EPISODES_DDL, VERSIONS_DDL, LINKS_DDL],
+            "Raw SQLite: the store's 4 rows per transaction",
+        )
+    } else {
+        ("raw-1.db", vec![VERSIONS_DDL], "Raw SQLite: 1 episode_versions row per transaction")
+    };
+    let mut connection = raw_connection(&dir.join(file), &ddl).await;
+    let helper = Uuid::now_v7().to_string();
+    let mut measurement = Measurement {
+        name: name.to_owned(),
+        concurrency: 1,
+        latencies: Vec::with_capacity(settings.requests),
+        wall: Duration::ZERO,
+        failures: Vec::new(),
+    };
+    for i in 0..settings.warmup {
+        if let Err(error) =
+            raw_episode(&mut connection, rows_like_store, &helper, &note("raw-warmup", i)).await
+        {
+            measurement.failures.push(error.to_string());
+        }
+    }
+    let started = Instant::now();
+    for i in 0..settings.requests {
+        let start = Instant::now();
+        match raw_episode(&mut connection, rows_like_store, &helper, &note("raw", i)).await {
+            Ok(()) => measurement.latencies.push(start.elapsed()),
+            Err(error) => measurement.failures.push(error.to_string()),
+        }
+    }
+    measurement.wall = started.elapsed();
+    measurement.latencies.sort_unstable();
+    connection.close().await.expect("close raw SQLite");
+    measurement
+}
+
+fn print_table(measurements: &[&Measurement]) {
+    println!();
+    println!(
+        "| {:<58} | {:>7} | {:>6} | {:>8} | {:>8} | {:>8} | {:>8} | {:>6} |",
+        "measurement", "clients", "ok", "per sec", "p50 ms", "p95 ms", "p99 ms", "failed"
+    );
+    println!(
+        "|{:-<60}|{:->9}|{:->8}|{:->10}|{:->10}|{:->10}|{:->10}|{:->8}|",
+        "", ":", ":", ":", ":", ":", ":", ":"
+    );
+    for m in measurements {
+        println!(
+            "| {:<58} | {:>7} | {:>6} | {:>8.0} | {:>8.2} | {:>8.2} | {:>8.2} | {:>6} |",
+            m.name,
+            m.concurrency,
+            m.latencies.len(),
+            m.per_second(),
+            m.percentile_ms(0.50),
+            m.percentile_ms(0.95),
+            m.percentile_ms(0.99),
+            m.failures.len()
+        );
+    }
+    println!();
+}
+
+fn main() {
+    let settings = Settings::from_env();
+    let base = std::env::var_os("LANTERN_BENCH_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")), PathBuf::from);
+    std::fs::create_dir_all(&base).expect("create the benchmark directory");
+    let dir = tempfile::tempdir_in(&base).expect("temporary benchmark directory");
+    print_machine(dir.path(), &settings);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let all = runtime.block_on(async {
+        let mut all = bench_http(dir.path(), &settings).await;
+        all.extend(bench_store(dir.path(), &settings).await);
+        all.push(bench_raw(dir.path(), &settings, true).await);
+        all.push(bench_raw(dir.path(), &settings, false).await);
+        all
+    });
+    let measured: Vec<&Measurement> = all.iter().filter(|m| !m.name.ends_with("warm-up")).collect();
+    print_table(&measured);
+    let rate = |prefix: &str| measured.iter().find(|m| m.name.starts_with(prefix)).map(|m| m.per_second());
+    if let (Some(http), Some(store), Some(raw4), Some(raw1)) =
+        (rate("HTTP"), rate("Store"), rate("Raw SQLite: the store's"), rate("Raw SQLite: 1"))
+    {
+        println!("HTTP / raw SQLite (1 row per transaction):   {:.2}", http / raw1);
+        println!("HTTP / raw SQLite (store's 4 rows):          {:.2}", http / raw4);
+        println!("HTTP / Store in-process:                     {:.2}", http / store);
+        println!("Store in-process / raw SQLite (4 rows):      {:.2}", store / raw4);
+    }
+    let failures: Vec<_> = all.iter().flat_map(|m| m.failures.iter().map(move |f| (&m.name, f))).collect();
+    if !failures.is_empty() {
+        eprintln!("\n{} operations FAILED; the first ones:", failures.len());
+        for (name, failure) in failures.iter().take(10) {
+            eprintln!("  {name}: {failure}");
+        }
+        std::process::exit(1);
+    }
+}
