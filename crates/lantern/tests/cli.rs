@@ -1,0 +1,108 @@
+//! The `lantern` command as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn lantern(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lantern"));
+    command.args(args).env_remove("LANTERN_DATABASE").env_remove("LANTERN_LISTEN");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run lantern")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn path(dir: &Path, name: &str) -> String {
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+#[test]
+fn serve_refuses_a_non_loopback_address_until_sign_in_exists() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "x.db");
+    let output = lantern(&["serve", "--database", &db, "--listen", "0.0.0.0:0"], &[]);
+    assert!(!output.status.success());
+    assert!(text(&output.stderr).contains("refusing to listen on 0.0.0.0"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn options_are_read_from_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "from-env.db");
+    let output = lantern(&["migrate"], &[("LANTERN_DATABASE", &db)]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(Path::new(&db).exists(), "the database named by LANTERN_DATABASE was created");
+    let help = text(&lantern(&["serve", "--help"], &[]).stdout);
+    assert!(help.contains("LANTERN_DATABASE") && help.contains("LANTERN_LISTEN"), "{help}");
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_answers() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address").to_string();
+    drop(listener);
+    let output = lantern(&["healthcheck", "--listen", &address], &[]);
+    assert!(!output.status.success());
+}
+
+#[test]
+fn demo_is_deterministic_reusable_and_round_trips_through_csv() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (path(dir.path(), "a.db"), path(dir.path(), "b.db"));
+    for db in [&a, &b] {
+        let output = lantern(&["demo", "--no-serve", "--database", db], &[]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert!(text(&output.stdout).contains("Synthetic demonstration data"), "labelled synthetic");
+    }
+    let again = lantern(&["demo", "--no-serve", "--database", &a], &[]);
+    assert!(text(&again.stdout).contains("reusing"), "{}", text(&again.stdout));
+
+    let (csv_a, csv_b) = (path(dir.path(), "a.csv"), path(dir.path(), "b.csv"));
+    for (db, csv) in [(&a, &csv_a), (&b, &csv_b)] {
+        let output = lantern(&["export", "episodes", "--database", db, "--output", csv], &[]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let exported = std::fs::read(&csv_a).expect("read export");
+    assert_eq!(exported, std::fs::read(&csv_b).expect("read export"), "same seed, same data, ids included");
+    let rows = exported.iter().filter(|b| **b == b'\n').count();
+    assert!(rows > 5_000, "a year of episodes, not a token few: {rows}");
+
+    let reimport = lantern(&["import", "episodes", &csv_a, "--database", &b], &[]);
+    assert!(reimport.status.success(), "{}", text(&reimport.stderr));
+    assert!(text(&reimport.stdout).contains(" 0 episodes created"), "{}", text(&reimport.stdout));
+}
+
+#[test]
+fn a_bad_row_among_many_stores_nothing_and_names_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "demo.db");
+    assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
+    let csv = path(dir.path(), "all.csv");
+    assert!(lantern(&["export", "episodes", "--database", &db, "--practice", "Y99901", "-o", &csv], &[]).status.success());
+    let exported = std::fs::read_to_string(&csv).expect("read");
+    let mut lines: Vec<String> = exported.lines().take(1_001).map(str::to_owned).collect();
+    // New ids, so the rows are new episodes rather than ones already stored.
+    let id_column = lines[0].split(',').position(|c| c == "id").expect("id column");
+    for line in lines.iter_mut().skip(1) {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[id_column] = "";
+        *line = cells.join(",");
+    }
+    let duration_column = lines[0].split(',').position(|c| c == "duration_minutes").expect("duration column");
+    let mut bad: Vec<&str> = lines[500].split(',').collect();
+    bad[duration_column] = "0";
+    lines[500] = bad.join(",");
+    let broken = path(dir.path(), "broken.csv");
+    std::fs::write(&broken, lines.join("\n") + "\n").expect("write");
+
+    let before = lantern(&["export", "episodes", "--database", &db], &[]).stdout;
+    let output = lantern(&["import", "episodes", &broken, "--database", &db], &[]);
+    assert!(!output.status.success());
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("line 501, column duration_minutes"), "{stderr}");
+    assert_eq!(lantern(&["export", "episodes", "--database", &db], &[]).stdout, before, "nothing was stored");
+}
