@@ -152,6 +152,26 @@ impl Store {
         w.commit().await
     }
 
+    /// Marks a staff member as left (or back): leavers stay on their episodes but cannot be chosen.
+    pub async fn set_staff_active(
+        &self,
+        code: &OdsCode,
+        id: uuid::Uuid,
+        active: bool,
+    ) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query("UPDATE staff SET active = $1 WHERE practice = $2 AND id = $3")
+            .bind(flag(active))
+            .bind(code.to_string())
+            .bind(id.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("staff member {id} at {code}")));
+        }
+        w.commit().await
+    }
+
     /// Every staff member of the practice, leavers included, by name.
     pub async fn staff(&self, code: &OdsCode) -> Result<Vec<StaffMember>, StoreError> {
         let rows = sqlx::query(

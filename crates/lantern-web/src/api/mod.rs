@@ -3,9 +3,10 @@
 mod episodes;
 mod json;
 mod reference;
+mod settings;
 
 use crate::AppState;
-use axum::routing::get;
+use axum::routing::{get, put};
 use axum::{Json, Router};
 use utoipa::OpenApi;
 
@@ -28,6 +29,11 @@ use utoipa::OpenApi;
         reference::practice_staff,
         reference::vocabulary,
         reference::health,
+        settings::put_practice,
+        settings::add_service,
+        settings::switch_service,
+        settings::add_staff,
+        settings::switch_staff,
     ),
     components(schemas(
         lantern_core::episode::EpisodeInput,
@@ -59,8 +65,11 @@ pub fn routes() -> Router<AppState> {
         .route("/episodes/{id}", get(episodes::read).put(episodes::update).delete(episodes::delete))
         .route("/episodes/{id}/history", get(episodes::history))
         .route("/practices", get(reference::practices))
-        .route("/practices/{ods}/services", get(reference::practice_services))
-        .route("/practices/{ods}/staff", get(reference::practice_staff))
+        .route("/practices/{ods}", put(settings::put_practice))
+        .route("/practices/{ods}/services", get(reference::practice_services).post(settings::add_service))
+        .route("/practices/{ods}/services/{code}", put(settings::switch_service))
+        .route("/practices/{ods}/staff", get(reference::practice_staff).post(settings::add_staff))
+        .route("/practices/{ods}/staff/{id}", put(settings::switch_staff))
         .route("/vocabularies/{name}", get(reference::vocabulary))
         .route("/health", get(reference::health))
         .route("/openapi.json", get(|| async { Json(openapi_document()) }))

@@ -23,6 +23,7 @@ both_backends!(
     identity_in_a_note_is_refused_and_nothing_stored,
     status_codes_follow_the_contract,
     reference_data_is_served,
+    a_practice_is_set_up_over_the_api,
 );
 
 async fn create_read_edit_delete_and_history(app: TestApp) {
@@ -209,4 +210,102 @@ async fn reference_data_is_served(app: TestApp) {
     }
     assert_eq!(app.get("/api/v1/practices/Z99999/staff").await.status(), 404);
     assert_eq!(json_of(app.get("/api/v1/health").await).await["status"], "ok");
+}
+
+async fn a_practice_is_set_up_over_the_api(app: TestApp) {
+    let practice = json!({ "name": "Hill Surgery", "pcn": "U00001", "icb": "qhm", "list_size": 12_345 });
+    let response = app
+        .client
+        .put(format!("{}/api/v1/practices/B82002", app.base))
+        .json(&practice)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    assert_eq!(json_of(response).await["icb"], "QHM");
+    let bad = json!({ "name": "", "pcn": "U 1", "list_size": -1 });
+    let response = app
+        .client
+        .put(format!("{}/api/v1/practices/B82002", app.base))
+        .json(&bad)
+        .send()
+        .await
+        .expect("send");
+    let error = json_of(response).await;
+    let fields: Vec<&str> = error["error"]["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().expect("f"))
+        .collect();
+    assert_eq!(fields, ["pcn", "name", "list_size"]);
+
+    let services = format!("{}/api/v1/practices/B82002/services", app.base);
+    let added = app
+        .client
+        .post(&services)
+        .json(&json!({ "label": "Accurx Patient Triage" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(added.status(), 201);
+    assert_eq!(json_of(added).await["code"], "accurx_patient_triage");
+    let switched = app
+        .client
+        .put(format!("{services}/sms_links"))
+        .json(&json!({ "enabled": false }))
+        .send()
+        .await
+        .expect("send");
+    let list = json_of(switched).await;
+    let sms = list.as_array().expect("list").iter().find(|s| s["code"] == "sms_links").expect("sms").clone();
+    assert_eq!(sms["enabled"], false);
+
+    let staff_url = format!("{}/api/v1/practices/B82002/staff", app.base);
+    let member = app
+        .client
+        .post(&staff_url)
+        .json(&json!({ "display_name": "Dee", "role": "digital_champion" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(member.status(), 201);
+    let id = json_of(member).await["id"].as_str().expect("id").to_owned();
+    let bad_role = app
+        .client
+        .post(&staff_url)
+        .json(&json!({ "display_name": "Eve", "role": "wizard" }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(bad_role.status(), 422);
+
+    let mut body = app.episode_json();
+    body["practice"] = json!("B82002");
+    body["helpers"] = json!([id]);
+    body["services"] = json!(["accurx_patient_triage"]);
+    assert_eq!(app.post_episode(&body).await.status(), 201, "the new service and staff member can be logged");
+    body["services"] = json!(["sms_links"]);
+    assert_eq!(app.post_episode(&body).await.status(), 422, "a disabled service cannot");
+    body["services"] = json!(["accurx_patient_triage"]);
+    let left = app
+        .client
+        .put(format!("{staff_url}/{id}"))
+        .json(&json!({ "active": false }))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(left.status(), 200);
+    assert_eq!(app.post_episode(&body).await.status(), 422, "a leaver cannot be chosen");
+    assert_eq!(
+        app.post_episode(&{
+            let mut b = body.clone();
+            b["helpers"] = json!([app.staff[0].id]);
+            b
+        })
+        .await
+        .status(),
+        422,
+        "another practice's staff cannot help here"
+    );
 }
