@@ -74,9 +74,32 @@ pub struct PracticeContext<'a> {
     pub now: Timestamp,
 }
 
+/// Whether the episode is being logged now or records help given in the past (an edit or an import).
+/// Past help may name staff who have since left and services since switched off: they were current
+/// when the help was given, and refusing them would make old episodes impossible to correct or restore.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recording {
+    New,
+    Past,
+}
+
 impl EpisodeInput {
-    /// Checks every field against the practice, returning the episode or every problem found.
+    /// Checks a newly logged episode against the practice, returning it or every problem found.
     pub fn validate(&self, ctx: &PracticeContext<'_>) -> Result<Episode, ValidationErrors> {
+        self.validate_as(ctx, Recording::New)
+    }
+
+    /// Like [`Self::validate`] for an edit or an import, which may name leavers and services since
+    /// switched off.
+    pub fn validate_past(&self, ctx: &PracticeContext<'_>) -> Result<Episode, ValidationErrors> {
+        self.validate_as(ctx, Recording::Past)
+    }
+
+    fn validate_as(
+        &self,
+        ctx: &PracticeContext<'_>,
+        recording: Recording,
+    ) -> Result<Episode, ValidationErrors> {
         let mut errors = Vec::new();
         let occurred_at = check_occurred_at(self.occurred_at.as_deref(), ctx.now, &mut errors);
         if OdsCode::parse(&self.practice).ok().as_ref() != Some(ctx.practice) {
@@ -85,10 +108,15 @@ impl EpisodeInput {
                 format!("Practice {:?} is not {}", self.practice, ctx.practice),
             ));
         }
-        let helpers = check_staff_list("helpers", &self.helpers, ctx, &mut errors);
+        let helpers = check_staff_list("helpers", &self.helpers, ctx, recording, &mut errors);
         let duration_minutes = check_duration(self.duration_minutes, &mut errors);
         check_code("channel", &self.channel, CHANNELS, &mut errors);
-        let enabled: Vec<&str> = ctx.services.iter().filter(|s| s.enabled).map(|s| s.code.as_str()).collect();
+        let enabled: Vec<&str> = ctx
+            .services
+            .iter()
+            .filter(|s| s.enabled || recording == Recording::Past)
+            .map(|s| s.code.as_str())
+            .collect();
         let services = check_codes(
             "services",
             &self.services,
@@ -105,7 +133,7 @@ impl EpisodeInput {
             check_code("age_band", band, AGE_BANDS, &mut errors);
         }
         check_code("outcome", &self.outcome, OUTCOMES, &mut errors);
-        let escalated_to = check_escalation(self, ctx, &mut errors);
+        let escalated_to = check_escalation(self, ctx, recording, &mut errors);
         let note = check_note(self.note.as_deref(), &mut errors);
         ValidationErrors::check(errors)?;
         Ok(Episode {
@@ -201,7 +229,8 @@ fn check_duration(minutes: Option<i64>, errors: &mut Vec<FieldError>) -> Option<
 fn check_code(field: &str, code: &str, vocabulary: Vocabulary, errors: &mut Vec<FieldError>) {
     let code = code.trim();
     if code.is_empty() {
-        errors.push(FieldError::new(field, format!("Choose a {}", vocabulary.name)));
+        let article = if vocabulary.name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        errors.push(FieldError::new(field, format!("Choose {article} {}", vocabulary.name)));
     } else if !vocabulary.contains(code) {
         errors.push(FieldError::new(
             field,
@@ -240,7 +269,12 @@ fn check_codes(
         }
     }
     if required && codes.iter().all(|c| c.trim().is_empty()) {
-        errors.push(FieldError::new(field, format!("Choose at least one of {field}")));
+        let what = match field {
+            "services" => "online service",
+            "tasks" => "thing that was done",
+            other => other,
+        };
+        errors.push(FieldError::new(field, format!("Choose at least one {what}")));
     }
     out
 }
@@ -249,11 +283,12 @@ fn check_staff_list(
     field: &str,
     ids: &[String],
     ctx: &PracticeContext<'_>,
+    recording: Recording,
     errors: &mut Vec<FieldError>,
 ) -> Vec<Uuid> {
     let mut out = Vec::new();
     for raw in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        match find_staff(raw, ctx) {
+        match find_staff(raw, ctx, recording) {
             Ok(id) if !out.contains(&id) => out.push(id),
             Ok(_) => {}
             Err(message) => errors.push(FieldError::new(field, message)),
@@ -265,10 +300,14 @@ fn check_staff_list(
     out
 }
 
-fn find_staff(raw: &str, ctx: &PracticeContext<'_>) -> Result<Uuid, String> {
+fn find_staff(raw: &str, ctx: &PracticeContext<'_>, recording: Recording) -> Result<Uuid, String> {
     let id = Uuid::parse_str(raw).map_err(|_| format!("{raw:?} is not a staff member id"))?;
     match ctx.staff.iter().find(|s| s.id == id) {
-        Some(member) if member.practice == *ctx.practice && member.active => Ok(id),
+        Some(member)
+            if member.practice == *ctx.practice && (member.active || recording == Recording::Past) =>
+        {
+            Ok(id)
+        }
         Some(member) if member.practice == *ctx.practice => {
             Err(format!("{} is no longer active", member.display_name))
         }
@@ -279,6 +318,7 @@ fn find_staff(raw: &str, ctx: &PracticeContext<'_>) -> Result<Uuid, String> {
 fn check_escalation(
     input: &EpisodeInput,
     ctx: &PracticeContext<'_>,
+    recording: Recording,
     errors: &mut Vec<FieldError>,
 ) -> Option<Uuid> {
     let target = input.escalated_to.as_deref().map(str::trim).filter(|s| !s.is_empty());
@@ -289,7 +329,7 @@ fn check_escalation(
         }
         (false, Some(_)) => errors
             .push(FieldError::new("escalated_to", "Only an escalated episode names who it was escalated to")),
-        (true, Some(raw)) => match find_staff(raw, ctx) {
+        (true, Some(raw)) => match find_staff(raw, ctx, recording) {
             Ok(id) => return Some(id),
             Err(message) => errors.push(FieldError::new("escalated_to", message)),
         },

@@ -186,3 +186,23 @@ fn an_episode_round_trips_through_its_input_form() {
     let episode = f.input().validate(&f.ctx()).expect("valid");
     assert_eq!(EpisodeInput::from(&episode).validate(&f.ctx()), Ok(episode));
 }
+
+#[test]
+fn past_help_may_name_leavers_and_services_since_switched_off() {
+    let f = fixture();
+    let input = EpisodeInput {
+        helpers: vec![f.staff[3].id.to_string()],
+        services: vec!["sms_links".into()],
+        outcome: "escalated".into(),
+        escalated_to: Some(f.staff[3].id.to_string()),
+        ..f.input()
+    };
+    assert_eq!(
+        fields(&input.validate(&f.ctx()).expect_err("new help")),
+        ["helpers", "services", "escalated_to"]
+    );
+    let past = input.validate_past(&f.ctx()).expect("past help");
+    assert_eq!(past.helpers, vec![f.staff[3].id]);
+    let elsewhere = EpisodeInput { helpers: vec![f.staff[2].id.to_string()], ..input };
+    assert!(elsewhere.validate_past(&f.ctx()).is_err(), "another practice's staff never");
+}

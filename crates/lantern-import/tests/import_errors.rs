@@ -80,7 +80,7 @@ async fn every_bad_row_and_cell_is_reported_in_file_order() {
     let errors = refused(&db.store, &file).await;
     assert!(at(&errors, 3, "channel")[0].contains("\"carrier_pigeon\" is not a channel"), "{errors}");
     assert_eq!(at(&errors, 7, "duration_minutes"), ["\"ten\" is not a whole number of minutes"]);
-    assert_eq!(at(&errors, 7, "approach"), ["Choose a approach"]);
+    assert_eq!(at(&errors, 7, "approach"), ["Choose an approach"]);
     assert_eq!(at(&errors, 7, "carer_proxy"), ["\"maybe\" is not yes or no"]);
     assert_eq!(at(&errors, 10, "escalated_to"), ["Choose who the episode was escalated to"]);
     assert_eq!(at(&errors, 10, "follow_up"), ["Enter yes or no"]);

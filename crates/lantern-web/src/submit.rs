@@ -7,7 +7,14 @@ use lantern_core::ods::OdsCode;
 use lantern_core::validation::ValidationErrors;
 use lantern_store::{Store, StoreError};
 
-pub async fn validate(store: &Store, input: &EpisodeInput) -> Result<Episode, ApiError> {
+/// Whether the submission logs new help or corrects help already logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    New,
+    Edit,
+}
+
+pub async fn validate(store: &Store, input: &EpisodeInput, mode: Mode) -> Result<Episode, ApiError> {
     let practice = OdsCode::parse(&input.practice)
         .map_err(|e| ApiError::Invalid(ValidationErrors::single("practice", e.to_string())))?;
     let settings = match store.settings(&practice).await {
@@ -25,5 +32,9 @@ pub async fn validate(store: &Store, input: &EpisodeInput) -> Result<Episode, Ap
         staff: &settings.staff,
         now: Timestamp::now(),
     };
-    input.validate(&ctx).map_err(ApiError::Invalid)
+    match mode {
+        Mode::New => input.validate(&ctx),
+        Mode::Edit => input.validate_past(&ctx),
+    }
+    .map_err(ApiError::Invalid)
 }

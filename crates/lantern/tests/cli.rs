@@ -82,7 +82,9 @@ fn a_bad_row_among_many_stores_nothing_and_names_its_line() {
     let db = path(dir.path(), "demo.db");
     assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
     let csv = path(dir.path(), "all.csv");
-    assert!(lantern(&["export", "episodes", "--database", &db, "--practice", "Y99901", "-o", &csv], &[]).status.success());
+    assert!(lantern(&["export", "episodes", "--database", &db, "--practice", "Y99901", "-o", &csv], &[])
+        .status
+        .success());
     let exported = std::fs::read_to_string(&csv).expect("read");
     let mut lines: Vec<String> = exported.lines().take(1_001).map(str::to_owned).collect();
     // New ids, so the rows are new episodes rather than ones already stored.

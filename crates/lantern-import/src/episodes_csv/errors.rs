@@ -96,14 +96,14 @@ impl fmt::Display for ImportErrors {
     }
 }
 
-/// Why [`super::import_episodes`] stored nothing.
+/// Why [`super::import_episodes`] stored nothing (it never stores part of a file).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file has problems; each names its line and column.
-    #[error("nothing was imported; fix these problems and import the file again:\n{0}")]
+    #[error("{total} problem(s) in the file:\n{0}", total = .0.total())]
     Invalid(ImportErrors),
     /// The database refused the rows (a conflicting id names its line) or failed.
-    #[error("nothing was imported: {0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -148,5 +148,9 @@ mod tests {
         assert_eq!(errors.not_shown, 250);
         assert_eq!(errors.total(), 1_250);
         assert!(errors.to_string().ends_with("line 1001, column channel: bad\n... and 250 more"));
+        let import = ImportError::from(errors);
+        assert!(import
+            .to_string()
+            .starts_with("1250 problem(s) in the file:\nline 2, column channel: bad\n"));
     }
 }

@@ -112,7 +112,8 @@ fn parse_row(
                     staff: &settings.staff,
                     now,
                 };
-                match input.validate(&ctx) {
+                // A file records help already given: leavers and services since switched off stay valid.
+                match input.validate_past(&ctx) {
                     Ok(episode) if cells.errors.is_empty() => return (id, Ok(episode)),
                     Ok(_) => {}
                     Err(invalid) => {

@@ -65,7 +65,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let episode = submit::validate(&state.store, &input).await?;
+    let episode = submit::validate(&state.store, &input, submit::Mode::New).await?;
     let record = state.store.create_episode(&episode).await?;
     let location = format!("/api/v1/episodes/{}", record.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(record)))
@@ -122,7 +122,7 @@ pub async fn update(
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<Json<EpisodeRecord>, ApiError> {
     let id = episode_id(&id)?;
-    let episode = submit::validate(&state.store, &input).await?;
+    let episode = submit::validate(&state.store, &input, submit::Mode::Edit).await?;
     Ok(Json(state.store.update_episode(id, query.expected_version, &episode).await?))
 }
 

@@ -51,6 +51,8 @@ pub struct TodayRow {
 #[template(path = "log.html")]
 pub struct LogPage {
     title: &'static str,
+    /// "Episode logged" after a successful submit, so the outcome is the first thing a screen reader says.
+    title_prefix: &'static str,
     organisation: String,
     synthetic: bool,
     has_errors: bool,
@@ -97,7 +99,9 @@ pub async fn show(
         ..EpisodeInput::default()
     };
     let logged = match query.logged {
-        Some(id) => state.store.episode(id).await.ok().filter(|r| r.deleted.is_none()),
+        Some(id) => state.store.episode(id).await.ok().filter(|r| {
+            r.deleted.is_none() && r.episode.practice == context.settings.practice.ods_code && recent(r)
+        }),
         None => None,
     };
     match context
@@ -116,13 +120,13 @@ pub async fn submit(State(state): State<AppState>, body: Bytes) -> Response {
         Ok(context) => context,
         Err(response) => return response,
     };
-    let errors = match (submit::validate(&state.store, &input).await, duration_error) {
+    let errors = match (submit::validate(&state.store, &input, submit::Mode::New).await, duration_error) {
         (Ok(episode), None) => match state.store.create_episode(&episode).await {
             Ok(record) => return logged_redirect(&context, &record),
             Err(error) => return ApiError::from(error).into_response(),
         },
         (Err(ApiError::Invalid(errors)), duration_error) => with_duration(errors, duration_error),
-        (Ok(_), Some(message)) => ValidationErrors::single("duration_minutes", message),
+        (Ok(_), Some(message)) => ValidationErrors::single("duration_other", message),
         (Err(other), _) => return other.into_response(),
     };
     let other_minutes = form.one("duration_other");
@@ -138,6 +142,17 @@ pub async fn undo(State(state): State<AppState>, body: Bytes) -> Response {
     let Some(id) = form.one("id").and_then(|id| Uuid::parse_str(&id).ok()) else {
         return message(StatusCode::BAD_REQUEST, "Nothing to undo", "The undo link did not name an episode.");
     };
+    let undoable = match state.store.episode(id).await {
+        Ok(record) => record.episode.practice.as_str() == practice && recent(&record),
+        Err(_) => false,
+    };
+    if !undoable {
+        return message(
+            StatusCode::CONFLICT,
+            "Nothing to undo",
+            "Undo only works straight after logging, at the same practice. To correct an older episode, edit or delete it.",
+        );
+    }
     match state.store.delete_episode(id, "Undone straight after logging").await {
         Ok(_) | Err(lantern_store::StoreError::Conflict(_)) => {
             Redirect::to(&format!("/log?practice={}&undone=true", urlencode(&practice))).into_response()
@@ -146,10 +161,17 @@ pub async fn undo(State(state): State<AppState>, body: Bytes) -> Response {
     }
 }
 
+/// Undo is for the slip noticed at once; after that an episode is corrected by editing, with history.
+const UNDO_WINDOW_MINUTES: i64 = 15;
+
+fn recent(record: &EpisodeRecord) -> bool {
+    Timestamp::now().as_second() - record.created_at.as_second() <= UNDO_WINDOW_MINUTES * 60
+}
+
 fn with_duration(mut errors: ValidationErrors, duration_error: Option<String>) -> ValidationErrors {
     if let Some(message) = duration_error {
         errors.0.retain(|e| e.field != "duration_minutes");
-        errors.0.push(FieldError::new("duration_minutes", message));
+        errors.0.push(FieldError::new("duration_other", message));
     }
     errors
 }
@@ -253,10 +275,17 @@ impl PageContext {
             .chain(AGE_BANDS.terms.iter().map(|t| (t.code.to_owned(), t.label.to_owned())));
         Ok(LogPage {
             title: "Log help given",
+            title_prefix: if logged.is_some() {
+                "Episode logged"
+            } else if undone {
+                "Episode undone"
+            } else {
+                ""
+            },
             organisation: format!("{} ({})", s.practice.name, s.practice.ods_code),
             synthetic: self.synthetic,
             has_errors: !errors.0.is_empty(),
-            errors: errors.0.clone(),
+            errors: in_page_order(errors),
             logged: logged.map(|r| Logged { id: r.id, summary: self.summary(r) }),
             undone,
             practice_code: code.to_string(),
@@ -434,6 +463,31 @@ fn usage(recent: &[EpisodeRecord]) -> (HashMap<String, usize>, HashMap<String, u
         }
     }
     (services, tasks)
+}
+
+/// The form's fields top to bottom: the error summary lists problems in the order a person meets them.
+const FORM_ORDER: [&str; 15] = [
+    "practice",
+    "helpers",
+    "second_helper",
+    "services",
+    "tasks",
+    "duration_minutes",
+    "duration_other",
+    "channel",
+    "approach",
+    "outcome",
+    "escalated_to",
+    "barriers",
+    "age_band",
+    "occurred_at",
+    "note",
+];
+
+fn in_page_order(errors: &ValidationErrors) -> Vec<FieldError> {
+    let mut sorted = errors.0.clone();
+    sorted.sort_by_key(|e| FORM_ORDER.iter().position(|f| *f == e.field).unwrap_or(FORM_ORDER.len()));
+    sorted
 }
 
 fn joined_errors(errors: &ValidationErrors, field: &str) -> Option<String> {

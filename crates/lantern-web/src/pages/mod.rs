@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "message.html")]
 struct MessagePage<'a> {
     title: &'a str,
+    title_prefix: &'a str,
     heading: &'a str,
     body: &'a str,
     organisation: &'a str,
@@ -31,8 +32,15 @@ struct MessagePage<'a> {
 
 /// A plain page in the house style for errors and notices.
 pub fn message(status: StatusCode, heading: &str, body: &str) -> Response {
-    let page =
-        MessagePage { title: heading, heading, body, organisation: "", synthetic: false, has_errors: false };
+    let page = MessagePage {
+        title: heading,
+        title_prefix: "",
+        heading,
+        body,
+        organisation: "",
+        synthetic: false,
+        has_errors: false,
+    };
     (status, render(&page)).into_response()
 }
 

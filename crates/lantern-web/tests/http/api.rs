@@ -297,6 +297,11 @@ async fn a_practice_is_set_up_over_the_api(app: TestApp) {
         .expect("send");
     assert_eq!(left.status(), 200);
     assert_eq!(app.post_episode(&body).await.status(), 422, "a leaver cannot be chosen");
+    let listed = json_of(app.get("/api/v1/episodes?practice=B82002").await).await;
+    let logged_by_leaver = listed["episodes"][0]["id"].as_str().expect("id").to_owned();
+    body["duration_minutes"] = json!(9);
+    let corrected = app.put_episode(&logged_by_leaver, Some(1), &body).await;
+    assert_eq!(corrected.status(), 200, "help the leaver gave can still be corrected");
     assert_eq!(
         app.post_episode(&{
             let mut b = body.clone();

@@ -44,11 +44,16 @@ async fn errors_are_summarised_and_inline_and_nothing_is_stored() {
     let page = response.text().await.expect("html");
     assert!(page.contains("<title>Error: Log help given"), "title says error");
     assert!(page.contains("nhsuk-error-summary"));
-    for anchor in ["#helpers", "#duration_minutes", "#services", "#tasks", "#approach", "#note"] {
-        assert!(page.contains(&format!("href=\"{anchor}\"")), "summary links {anchor}");
+    let anchors = ["#helpers", "#services", "#tasks", "#duration_other", "#approach", "#note"];
+    let mut last = 0;
+    for anchor in anchors {
+        let at = page.find(&format!("href=\"{anchor}\"")).unwrap_or_else(|| panic!("summary links {anchor}"));
+        assert!(at > last, "{anchor} is listed in the order of the form");
+        last = at;
         let id = format!("id=\"{}\"", &anchor[1..]);
         assert!(page.contains(&id), "{id} exists to link to");
     }
+    assert!(page.contains("aria-describedby=\"note-hint note-error\""), "the note's error is tied to it");
     assert!(page.contains("whole number"), "typed minutes error");
     assert!(page.contains("phone number"), "identity guard message");
     assert!(page.contains("ring 07700 900123"), "what was typed is kept for correction");
@@ -74,4 +79,19 @@ async fn pages_carry_security_headers_and_styles_are_served_locally() {
     let missing = app.get("/no-such-page").await;
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.expect("html").contains("Page not found"));
+}
+
+#[tokio::test]
+async fn undo_only_reaches_the_episode_just_logged_at_that_practice() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    assert_eq!(app.post_form("/log", &form(&app, "")).await.status(), 303);
+    let id = json_of(app.get("/api/v1/episodes").await).await["episodes"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let elsewhere = app.post_form("/log/undo", &format!("practice=B82002&id={id}")).await;
+    assert_eq!(elsewhere.status(), 409);
+    let card = app.get(&format!("/log?practice={PRACTICE}&logged={id}")).await.text().await.expect("html");
+    assert!(card.contains("<title>Episode logged – Log help given"), "the title announces the outcome");
+    assert_eq!(json_of(app.get("/api/v1/episodes").await).await["total"], 1, "still there");
 }

@@ -1,0 +1,44 @@
+// The browser suite: Playwright driving Debian's Chromium (browser downloads are not possible on the
+// project's machines, so the binary comes from LANTERN_CHROMIUM, never from `playwright install`).
+//
+// Run from anywhere:  LANTERN_BIN=… LANTERN_CHROMIUM=… npm test --prefix e2e
+// Every path here is relative to this file, not to the working directory.
+import { defineConfig } from '@playwright/test';
+import path from 'node:path';
+
+const chromium = process.env.LANTERN_CHROMIUM || '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: path.join(__dirname, 'tests'),
+  outputDir: path.join(__dirname, 'test-results', 'artifacts'),
+  globalSetup: path.join(__dirname, 'global-setup.ts'),
+  // One Lantern server and one database for the run; the tests compare episode counts before and
+  // after, so they run one at a time (the machines have 2 cores anyway).
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  reporter: [['list'], [path.join(__dirname, 'summary-reporter.ts')]],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [{ name: 'chromium' }],
+});
