@@ -108,3 +108,57 @@ fn a_bad_row_among_many_stores_nothing_and_names_its_line() {
     assert!(stderr.contains("line 501, column duration_minutes"), "{stderr}");
     assert_eq!(lantern(&["export", "episodes", "--database", &db], &[]).stdout, before, "nothing was stored");
 }
+
+/// Stops the child even when an assertion fails first.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "demo.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lantern"))
+        .args(["demo", "--database", &db, "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start demo");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut running = Running(child);
+    let mut printed = String::new();
+    let mut url = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        printed.push_str(&line);
+        printed.push('\n');
+        if let Some(rest) = line.strip_prefix("Lantern is serving at ") {
+            url = rest.split_whitespace().next().map(|u| u.trim_end_matches('/').to_owned());
+            break;
+        }
+    }
+    let url = url.unwrap_or_else(|| panic!("no URL printed: {printed}"));
+    assert!(printed.contains("Synthetic demonstration data"), "{printed}");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let page = reqwest::get(format!("{url}/log")).await.expect("page");
+        assert_eq!(page.status(), 200);
+        assert!(
+            page.text().await.expect("html").contains("Synthetic demonstration data"),
+            "labelled on the page"
+        );
+        let practices: serde_json::Value =
+            reqwest::get(format!("{url}/api/v1/practices")).await.expect("api").json().await.expect("json");
+        assert_eq!(practices.as_array().map(Vec::len), Some(3));
+    });
+    let pid = running.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let status = running.0.wait().expect("wait");
+    assert!(status.success(), "SIGTERM is a graceful stop, not a crash: {status:?}");
+}
