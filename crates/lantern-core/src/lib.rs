@@ -1,5 +1,7 @@
 //! Lantern's domain. Pure: no I/O, no async, no SQL, so every rule here is testable in isolation.
 
+pub mod access;
+pub mod audit;
 pub mod episode;
 pub mod identity;
 pub mod ods;

@@ -18,6 +18,8 @@ pub struct EpisodeRecord {
     /// When this version was written.
     pub recorded_at: Timestamp,
     pub deleted: Option<Deletion>,
+    /// The user who logged it (absent for episodes imported by a system command).
+    pub created_by: Option<String>,
     #[serde(flatten)]
     pub episode: Episode,
 }
@@ -35,6 +37,8 @@ pub struct Deletion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EpisodeVersion {
     pub version: i64,
+    /// The user who wrote this version.
+    pub recorded_by: Option<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub recorded_at: Timestamp,
     #[serde(flatten)]

@@ -16,7 +16,7 @@ async fn seeded() -> (testing::TestDatabase, Fixture) {
 
 /// Imports `file`, expecting it refused for its content; checks nothing was stored.
 async fn refused(store: &Store, file: impl AsRef<[u8]>) -> ImportErrors {
-    match import_episodes(store, file.as_ref()).await {
+    match import_episodes(store, file.as_ref(), &lantern_core::audit::Actor::system("test")).await {
         Err(ImportError::Invalid(errors)) => {
             assert_eq!(count(store).await, 0, "nothing may be stored from a refused file");
             errors
@@ -54,7 +54,9 @@ async fn one_bad_row_in_a_thousand_refuses_the_whole_file() {
     );
 
     let fixed = f.file(1_000, |_, _| {});
-    let summary = import_episodes(&db.store, fixed.as_bytes()).await.expect("valid file imports");
+    let summary = import_episodes(&db.store, fixed.as_bytes(), &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("valid file imports");
     assert_eq!((summary.created, summary.unchanged), (1_000, 0));
     assert_eq!(count(&db.store).await, 1_000);
 }
@@ -201,6 +203,12 @@ async fn an_empty_file_is_refused_and_a_header_alone_imports_nothing() {
     let (db, _) = seeded().await;
     let errors = refused(&db.store, "").await;
     assert_eq!(errors.to_string(), "line 1: The file is empty; line 1 must be the header row");
-    let summary = import_episodes(&db.store, format!("{HEADER}\r\n").as_bytes()).await.expect("header only");
+    let summary = import_episodes(
+        &db.store,
+        format!("{HEADER}\r\n").as_bytes(),
+        &lantern_core::audit::Actor::system("test"),
+    )
+    .await
+    .expect("header only");
     assert_eq!((summary.created, summary.unchanged), (0, 0));
 }

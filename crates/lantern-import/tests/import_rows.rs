@@ -119,9 +119,14 @@ async fn an_id_stored_with_other_details_is_a_conflict_naming_the_line() {
         row.note = note.into();
         format!("id,{HEADER}\n,{}\n{id},{}\n", f.row(1).line(), row.line())
     };
-    let first = import_episodes(&db.store, file("first").as_bytes()).await.expect("first import");
+    let first =
+        import_episodes(&db.store, file("first").as_bytes(), &lantern_core::audit::Actor::system("test"))
+            .await
+            .expect("first import");
     assert_eq!(first.created, 2);
-    match import_episodes(&db.store, file("edited").as_bytes()).await {
+    match import_episodes(&db.store, file("edited").as_bytes(), &lantern_core::audit::Actor::system("test"))
+        .await
+    {
         Err(ImportError::Store(StoreError::Conflict(message))) => {
             assert!(message.starts_with("line 3: episode"), "{message}");
         }

@@ -25,7 +25,9 @@ async fn round_trip(source: &Store, fresh: &Store) {
     check_formulas_are_neutralised(&first);
 
     f.seed(fresh).await;
-    let summary = import_episodes(fresh, &first[..]).await.expect("import the export");
+    let summary = import_episodes(fresh, &first[..], &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("import the export");
     assert_eq!((summary.created, summary.unchanged), (populated.live, 0));
     let before = all_episodes(source).await;
     let after = all_episodes(fresh).await;
@@ -41,11 +43,15 @@ async fn round_trip(source: &Store, fresh: &Store) {
     assert!(first == second, "the re-imported database exports byte for byte the same");
 
     let stored = count(fresh).await;
-    let again = import_episodes(fresh, &first[..]).await.expect("import again");
+    let again = import_episodes(fresh, &first[..], &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("import again");
     assert_eq!((again.created, again.unchanged), (0, populated.live));
     assert_eq!(count(fresh).await, stored);
     assert!(export(fresh).await.0 == first);
-    let home = import_episodes(source, &first[..]).await.expect("import into the source");
+    let home = import_episodes(source, &first[..], &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("import into the source");
     assert_eq!((home.created, home.unchanged), (0, populated.live));
 }
 

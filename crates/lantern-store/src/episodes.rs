@@ -1,22 +1,29 @@
 //! Writing and reading episodes. An edit writes a new version; a delete marks the episode with a
 //! reason. Each write is one transaction, so a reader never sees half an episode.
 
+use crate::audit::append;
 use crate::rows::{self, RECORD_COLUMNS, VERSION_COLUMNS};
 use crate::sql::{flag, join_codes};
 use crate::{Store, StoreError};
 use jiff::Timestamp;
+use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::episode::Episode;
 use lantern_core::record::{storage_time, EpisodeRecord, EpisodeVersion};
 use sqlx::any::Any;
-use sqlx::{Row, Transaction};
+use sqlx::Transaction;
 use uuid::Uuid;
 
 impl Store {
     /// Stores a new episode as version 1.
-    pub async fn create_episode(&self, episode: &Episode) -> Result<EpisodeRecord, StoreError> {
+    pub async fn create_episode(
+        &self,
+        episode: &Episode,
+        actor: &Actor,
+    ) -> Result<EpisodeRecord, StoreError> {
         let id = Uuid::now_v7();
         let mut w = self.begin_write().await?;
-        insert_new(&mut w.tx, id, episode, Timestamp::now()).await?;
+        insert_new(&mut w.tx, id, episode, Timestamp::now(), actor).await?;
+        append(&mut w.tx, self.backend, created(actor, id, episode)).await?;
         w.commit().await?;
         self.episode(id).await
     }
@@ -42,6 +49,7 @@ impl Store {
         id: Uuid,
         expected_version: Option<i64>,
         episode: &Episode,
+        actor: &Actor,
     ) -> Result<EpisodeRecord, StoreError> {
         let mut w = self.begin_write().await?;
         let current = current_state(&mut w.tx, id).await?;
@@ -58,7 +66,7 @@ impl Store {
             )));
         }
         let version = current.version + 1;
-        insert_version(&mut w.tx, id, version, episode, Timestamp::now()).await?;
+        insert_version(&mut w.tx, id, version, episode, Timestamp::now(), actor).await?;
         sqlx::query("UPDATE episodes SET current_version = $1, occurred_at = $2, outcome = $3 WHERE id = $4")
             .bind(version)
             .bind(storage_time(episode.occurred_at))
@@ -67,12 +75,20 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         replace_links(&mut w.tx, id, episode).await?;
+        let before = read_in(&mut w.tx, id).await?;
+        let entry = AuditEntry::new(actor, "episode.edit").record("episode", id).practice(&episode.practice);
+        append(&mut w.tx, self.backend, entry.before(&current.record).after(&before)).await?;
         w.commit().await?;
         self.episode(id).await
     }
 
     /// Marks an episode deleted with a reason; its versions stay.
-    pub async fn delete_episode(&self, id: Uuid, reason: &str) -> Result<EpisodeRecord, StoreError> {
+    pub async fn delete_episode(
+        &self,
+        id: Uuid,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<EpisodeRecord, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(lantern_core::validation::ValidationErrors::single(
@@ -92,6 +108,10 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *w.tx)
             .await?;
+        let after = read_in(&mut w.tx, id).await?;
+        let entry =
+            AuditEntry::new(actor, "episode.delete").record("episode", id).practice(&current.practice);
+        append(&mut w.tx, self.backend, entry.before(&current.record).after(&after)).await?;
         w.commit().await?;
         self.episode(id).await
     }
@@ -111,19 +131,35 @@ struct CurrentState {
     practice: String,
     version: i64,
     deleted: bool,
+    record: EpisodeRecord,
 }
 
 async fn current_state(tx: &mut Transaction<'static, Any>, id: Uuid) -> Result<CurrentState, StoreError> {
-    let row = sqlx::query("SELECT practice, current_version, deleted_at FROM episodes WHERE id = $1")
-        .bind(id.to_string())
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("episode {id}")))?;
+    let record = read_in(tx, id).await?.ok_or_else(|| StoreError::NotFound(format!("episode {id}")))?;
     Ok(CurrentState {
-        practice: row.try_get("practice")?,
-        version: row.try_get("current_version")?,
-        deleted: row.try_get::<Option<String>, _>("deleted_at")?.is_some(),
+        practice: record.episode.practice.to_string(),
+        version: record.version,
+        deleted: record.deleted.is_some(),
+        record,
     })
+}
+
+/// The current version of an episode as this transaction sees it.
+pub(crate) async fn read_in(
+    tx: &mut Transaction<'static, Any>,
+    id: Uuid,
+) -> Result<Option<EpisodeRecord>, StoreError> {
+    let sql = format!(
+        "SELECT {RECORD_COLUMNS}, {VERSION_COLUMNS} FROM episodes e \
+         JOIN episode_versions v ON v.episode_id = e.id AND v.version = e.current_version WHERE e.id = $1"
+    );
+    let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&mut **tx).await?;
+    row.as_ref().map(rows::record).transpose()
+}
+
+/// The audit entry for a new episode: its id and content.
+pub(crate) fn created(actor: &Actor, id: Uuid, episode: &Episode) -> AuditEntry {
+    AuditEntry::new(actor, "episode.create").record("episode", id).practice(&episode.practice).after(episode)
 }
 
 /// Inserts a new episode (version 1) inside the caller's transaction.
@@ -132,19 +168,21 @@ pub(crate) async fn insert_new(
     id: Uuid,
     episode: &Episode,
     now: Timestamp,
+    actor: &Actor,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO episodes (id, practice, current_version, created_at, occurred_at, outcome) \
-         VALUES ($1, $2, 1, $3, $4, $5)",
+        "INSERT INTO episodes (id, practice, current_version, created_at, occurred_at, outcome, created_by) \
+         VALUES ($1, $2, 1, $3, $4, $5, $6)",
     )
     .bind(id.to_string())
     .bind(episode.practice.to_string())
     .bind(storage_time(now))
     .bind(storage_time(episode.occurred_at))
     .bind(episode.outcome.clone())
+    .bind(actor.user_id.clone())
     .execute(&mut **tx)
     .await?;
-    insert_version(tx, id, 1, episode, now).await?;
+    insert_version(tx, id, 1, episode, now, actor).await?;
     replace_links(tx, id, episode).await
 }
 
@@ -154,11 +192,12 @@ async fn insert_version(
     version: i64,
     e: &Episode,
     now: Timestamp,
+    actor: &Actor,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO episode_versions (episode_id, version, recorded_at, occurred_at, duration_minutes, channel, \
-         services, tasks, approach, barriers, age_band, carer_proxy, outcome, escalated_to, follow_up, note, helpers) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         services, tasks, approach, barriers, age_band, carer_proxy, outcome, escalated_to, follow_up, note, helpers, \
+         recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
     )
     .bind(id.to_string())
     .bind(version)
@@ -177,6 +216,7 @@ async fn insert_version(
     .bind(flag(e.follow_up))
     .bind(e.note.clone())
     .bind(e.helpers.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" "))
+    .bind(actor.user_id.clone())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -1,9 +1,11 @@
 //! Bulk loading: a whole file's episodes in one transaction, so an import either lands entirely or
 //! not at all.
 
-use crate::episodes::insert_new;
+use crate::audit::append;
+use crate::episodes::{created, insert_new, read_in};
 use crate::{Store, StoreError};
 use jiff::Timestamp;
+use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::episode::Episode;
 use uuid::Uuid;
 
@@ -24,15 +26,20 @@ pub struct ImportSummary {
 }
 
 impl Store {
-    pub async fn import_episodes(&self, rows: &[ImportRow]) -> Result<ImportSummary, StoreError> {
+    /// Stores every row in one transaction, each with its audit record, plus one record for the import.
+    pub async fn import_episodes(
+        &self,
+        rows: &[ImportRow],
+        actor: &Actor,
+    ) -> Result<ImportSummary, StoreError> {
         let mut summary = ImportSummary::default();
         let mut w = self.begin_write().await?;
         let now = Timestamp::now();
         for row in rows {
             let id = row.id.unwrap_or_else(Uuid::now_v7);
             if row.id.is_some() {
-                if let Some(existing) = self.existing_in(&mut w, id).await? {
-                    if existing == row.episode {
+                if let Some(existing) = read_in(&mut w.tx, id).await? {
+                    if existing.episode == row.episode {
                         summary.unchanged += 1;
                         continue;
                     }
@@ -42,24 +49,18 @@ impl Store {
                     )));
                 }
             }
-            insert_new(&mut w.tx, id, &row.episode, now).await.map_err(|e| match e {
+            insert_new(&mut w.tx, id, &row.episode, now, actor).await.map_err(|e| match e {
                 StoreError::Database(db) => StoreError::Conflict(format!("line {}: {db}", row.line)),
                 other => other,
             })?;
+            append(&mut w.tx, self.backend, created(actor, id, &row.episode)).await?;
             summary.created += 1;
         }
+        let counts = [("created", summary.created), ("unchanged", summary.unchanged)];
+        let entry =
+            AuditEntry::new(actor, "episodes.import").after(&std::collections::BTreeMap::from(counts));
+        append(&mut w.tx, self.backend, entry).await?;
         w.commit().await?;
         Ok(summary)
-    }
-
-    async fn existing_in(&self, w: &mut crate::WriteTx<'_>, id: Uuid) -> Result<Option<Episode>, StoreError> {
-        let sql = format!(
-            "SELECT {}, {} FROM episodes e JOIN episode_versions v ON v.episode_id = e.id \
-             AND v.version = e.current_version WHERE e.id = $1",
-            crate::rows::RECORD_COLUMNS,
-            crate::rows::VERSION_COLUMNS
-        );
-        let row = sqlx::query(&sql).bind(id.to_string()).fetch_optional(&mut *w.tx).await?;
-        row.as_ref().map(crate::rows::record).transpose().map(|r| r.map(|r| r.episode))
     }
 }

@@ -3,6 +3,8 @@
 //! integer flags), while connection setup and migrations are per backend. The contract tests run the
 //! same suite against both.
 
+mod accounts;
+mod audit;
 mod episodes;
 mod error;
 mod import;
@@ -14,6 +16,8 @@ mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accounts::{ApiTokenInfo, SessionRecord};
+pub use audit::AuditFilter;
 pub use error::StoreError;
 pub use import::{ImportRow, ImportSummary};
 pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};

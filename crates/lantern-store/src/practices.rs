@@ -1,8 +1,10 @@
 //! Practices, the services each offers, and their staff.
 
+use crate::audit::append;
 use crate::rows::{ods, uuid};
 use crate::sql::flag;
 use crate::{Store, StoreError};
+use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::ods::OdsCode;
 use lantern_core::practice::{custom_service_code, default_services, Practice, PracticeService};
 use lantern_core::staff::StaffMember;
@@ -20,7 +22,12 @@ pub struct PracticeSettings {
 
 impl Store {
     /// Creates the practice with the national service catalogue, or updates its details.
-    pub async fn upsert_practice(&self, practice: &Practice, synthetic: bool) -> Result<(), StoreError> {
+    pub async fn upsert_practice(
+        &self,
+        practice: &Practice,
+        synthetic: bool,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let mut w = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO practices (ods_code, name, pcn, icb, list_size, synthetic) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -49,6 +56,8 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         }
+        let entry = AuditEntry::new(actor, "practice.save").record("practice", &practice.ods_code);
+        append(&mut w.tx, self.backend, entry.practice(&practice.ods_code).after(practice)).await?;
         w.commit().await
     }
 
@@ -95,6 +104,7 @@ impl Store {
         code: &OdsCode,
         service: &str,
         enabled: bool,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut w = self.begin_write().await?;
         let done = sqlx::query("UPDATE practice_services SET enabled = $1 WHERE practice = $2 AND code = $3")
@@ -106,11 +116,20 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("service {service} at {code}")));
         }
+        let action = if enabled { "service.enable" } else { "service.disable" };
+        let entry =
+            AuditEntry::new(actor, action).record("service", format!("{code}/{service}")).practice(code);
+        append(&mut w.tx, self.backend, entry).await?;
         w.commit().await
     }
 
     /// Adds a practice's own service, enabled, after the catalogue.
-    pub async fn add_service(&self, code: &OdsCode, label: &str) -> Result<PracticeService, StoreError> {
+    pub async fn add_service(
+        &self,
+        code: &OdsCode,
+        label: &str,
+        actor: &Actor,
+    ) -> Result<PracticeService, StoreError> {
         let label = label.trim();
         let service_code =
             custom_service_code(label).filter(|_| label.chars().count() <= 80).ok_or_else(|| {
@@ -133,11 +152,16 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict(format!("{code} already has a service called {service_code}")));
         }
+        let service =
+            PracticeService { code: service_code, label: label.to_owned(), enabled: true, custom: true };
+        let entry =
+            AuditEntry::new(actor, "service.add").record("service", format!("{code}/{}", service.code));
+        append(&mut w.tx, self.backend, entry.practice(code).after(&service)).await?;
         w.commit().await?;
-        Ok(PracticeService { code: service_code, label: label.to_owned(), enabled: true, custom: true })
+        Ok(service)
     }
 
-    pub async fn add_staff(&self, member: &StaffMember) -> Result<(), StoreError> {
+    pub async fn add_staff(&self, member: &StaffMember, actor: &Actor) -> Result<(), StoreError> {
         let mut w = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO staff (id, practice, display_name, role, active) VALUES ($1, $2, $3, $4, $5)",
@@ -149,6 +173,8 @@ impl Store {
         .bind(flag(member.active))
         .execute(&mut *w.tx)
         .await?;
+        let entry = AuditEntry::new(actor, "staff.add").record("staff", member.id).practice(&member.practice);
+        append(&mut w.tx, self.backend, entry.after(member)).await?;
         w.commit().await
     }
 
@@ -158,6 +184,7 @@ impl Store {
         code: &OdsCode,
         id: uuid::Uuid,
         active: bool,
+        actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut w = self.begin_write().await?;
         let done = sqlx::query("UPDATE staff SET active = $1 WHERE practice = $2 AND id = $3")
@@ -169,6 +196,9 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("staff member {id} at {code}")));
         }
+        let action = if active { "staff.reactivate" } else { "staff.deactivate" };
+        append(&mut w.tx, self.backend, AuditEntry::new(actor, action).record("staff", id).practice(code))
+            .await?;
         w.commit().await
     }
 

@@ -13,10 +13,11 @@ use uuid::Uuid;
 /// Columns of `episode_versions` (aliased `v`) that [`episode`] reads, in one place for every query.
 pub(crate) const VERSION_COLUMNS: &str = "v.version, v.recorded_at, v.occurred_at, v.duration_minutes, \
     v.channel, v.services, v.tasks, v.approach, v.barriers, v.age_band, v.carer_proxy, v.outcome, \
-    v.escalated_to, v.follow_up, v.note, v.helpers";
+    v.escalated_to, v.follow_up, v.note, v.helpers, v.recorded_by";
 
 /// Columns of `episodes` (aliased `e`) that [`record`] reads besides the version columns.
-pub(crate) const RECORD_COLUMNS: &str = "e.id, e.practice, e.created_at, e.deleted_at, e.deleted_reason";
+pub(crate) const RECORD_COLUMNS: &str =
+    "e.id, e.practice, e.created_at, e.deleted_at, e.deleted_reason, e.created_by";
 
 pub(crate) fn time(row: &AnyRow, column: &str) -> Result<Timestamp, StoreError> {
     let text: String = row.try_get(column)?;
@@ -71,6 +72,7 @@ pub(crate) fn record(row: &AnyRow) -> Result<EpisodeRecord, StoreError> {
         created_at: time(row, "created_at")?,
         recorded_at: time(row, "recorded_at")?,
         deleted,
+        created_by: row.try_get("created_by")?,
         episode: episode(row, practice)?,
     })
 }
@@ -78,6 +80,7 @@ pub(crate) fn record(row: &AnyRow) -> Result<EpisodeRecord, StoreError> {
 pub(crate) fn version(row: &AnyRow, practice: &OdsCode) -> Result<EpisodeVersion, StoreError> {
     Ok(EpisodeVersion {
         version: row.try_get("version")?,
+        recorded_by: row.try_get("recorded_by")?,
         recorded_at: time(row, "recorded_at")?,
         episode: episode(row, practice.clone())?,
     })

@@ -52,13 +52,14 @@ async fn seed(store: &Store) -> Seed {
                 list_size: 9_000,
             },
             false,
+            &lantern_core::audit::Actor::system("test"),
         )
         .await
         .expect("practice");
     let mut staff = Vec::new();
     for (name, role) in [("Asha", "receptionist"), ("Ben", "practice_manager")] {
         let member = StaffMember::new(practice.clone(), name, role).expect("valid");
-        store.add_staff(&member).await.expect("staff");
+        store.add_staff(&member, &lantern_core::audit::Actor::system("test")).await.expect("staff");
         staff.push(member);
     }
     Seed { practice, staff }
@@ -110,22 +111,35 @@ async fn practices_start_with_the_catalogue(store: Store) {
 async fn seed_again_changes_name(store: &Store, code: &OdsCode) {
     let mut practice = store.practice(code).await.expect("practice");
     practice.name = "Renamed Surgery".into();
-    store.upsert_practice(&practice, false).await.expect("upsert");
+    store
+        .upsert_practice(&practice, false, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("upsert");
     assert_eq!(store.practice(code).await.expect("practice").name, "Renamed Surgery");
 }
 
 async fn services_can_be_disabled_and_added(store: Store) {
     let seed = seed(&store).await;
-    store.set_service_enabled(&seed.practice, "sms_links", false).await.expect("disable");
-    let added = store.add_service(&seed.practice, "Accurx Patient Triage").await.expect("add");
+    store
+        .set_service_enabled(&seed.practice, "sms_links", false, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("disable");
+    let added = store
+        .add_service(&seed.practice, "Accurx Patient Triage", &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("add");
     assert_eq!(added.code, "accurx_patient_triage");
-    let again = store.add_service(&seed.practice, "accurx patient triage").await;
+    let again = store
+        .add_service(&seed.practice, "accurx patient triage", &lantern_core::audit::Actor::system("test"))
+        .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     let services = store.services(&seed.practice).await.expect("services");
     assert!(!services.iter().find(|s| s.code == "sms_links").expect("present").enabled);
     assert_eq!(services.last().map(|s| s.code.as_str()), Some("accurx_patient_triage"));
     assert!(matches!(
-        store.set_service_enabled(&seed.practice, "no_such", true).await,
+        store
+            .set_service_enabled(&seed.practice, "no_such", true, &lantern_core::audit::Actor::system("test"))
+            .await,
         Err(StoreError::NotFound(_))
     ));
 }
@@ -133,7 +147,8 @@ async fn services_can_be_disabled_and_added(store: Store) {
 async fn episodes_round_trip(store: Store) {
     let seed = seed(&store).await;
     let episode = valid(&store, &seed, &input(&seed, 12, "nhs_login", "2026-03-02T09:15:00Z")).await;
-    let created = store.create_episode(&episode).await.expect("create");
+    let created =
+        store.create_episode(&episode, &lantern_core::audit::Actor::system("test")).await.expect("create");
     assert_eq!(created.version, 1);
     assert_eq!(created.episode, episode);
     assert!(created.deleted.is_none());
@@ -144,13 +159,17 @@ async fn episodes_round_trip(store: Store) {
 async fn edits_make_versions_and_keep_history(store: Store) {
     let seed = seed(&store).await;
     let first = valid(&store, &seed, &input(&seed, 12, "nhs_login", "2026-03-02T09:15:00Z")).await;
-    let created = store.create_episode(&first).await.expect("create");
+    let created =
+        store.create_episode(&first, &lantern_core::audit::Actor::system("test")).await.expect("create");
     let mut edit = input(&seed, 20, "nhs_app", "2026-03-02T09:15:00Z");
     edit.helpers.push(seed.staff[1].id.to_string());
     edit.outcome = "escalated".into();
     edit.escalated_to = Some(seed.staff[1].id.to_string());
     let second = valid(&store, &seed, &edit).await;
-    let updated = store.update_episode(created.id, Some(1), &second).await.expect("update");
+    let updated = store
+        .update_episode(created.id, Some(1), &second, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("update");
     assert_eq!(updated.version, 2);
     assert_eq!(updated.episode, second);
     assert_eq!(updated.created_at, created.created_at);
@@ -168,9 +187,15 @@ async fn edits_make_versions_and_keep_history(store: Store) {
 async fn stale_edits_conflict(store: Store) {
     let seed = seed(&store).await;
     let episode = valid(&store, &seed, &input(&seed, 5, "nhs_login", "2026-03-02T09:15:00Z")).await;
-    let created = store.create_episode(&episode).await.expect("create");
-    store.update_episode(created.id, Some(1), &episode).await.expect("first edit");
-    let stale = store.update_episode(created.id, Some(1), &episode).await;
+    let created =
+        store.create_episode(&episode, &lantern_core::audit::Actor::system("test")).await.expect("create");
+    store
+        .update_episode(created.id, Some(1), &episode, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("first edit");
+    let stale = store
+        .update_episode(created.id, Some(1), &episode, &lantern_core::audit::Actor::system("test"))
+        .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     assert_eq!(store.episode(created.id).await.expect("read").version, 2);
 }
@@ -178,13 +203,26 @@ async fn stale_edits_conflict(store: Store) {
 async fn deletion_is_soft_and_needs_a_reason(store: Store) {
     let seed = seed(&store).await;
     let episode = valid(&store, &seed, &input(&seed, 5, "nhs_login", "2026-03-02T09:15:00Z")).await;
-    let created = store.create_episode(&episode).await.expect("create");
-    assert!(matches!(store.delete_episode(created.id, "  ").await, Err(StoreError::Invalid(_))));
-    let deleted = store.delete_episode(created.id, "Logged twice").await.expect("delete");
+    let created =
+        store.create_episode(&episode, &lantern_core::audit::Actor::system("test")).await.expect("create");
+    assert!(matches!(
+        store.delete_episode(created.id, "  ", &lantern_core::audit::Actor::system("test")).await,
+        Err(StoreError::Invalid(_))
+    ));
+    let deleted = store
+        .delete_episode(created.id, "Logged twice", &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("delete");
     assert_eq!(deleted.deleted.as_ref().map(|d| d.reason.as_str()), Some("Logged twice"));
     assert_eq!(deleted.episode, episode, "the content stays");
-    assert!(matches!(store.delete_episode(created.id, "again").await, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.update_episode(created.id, None, &episode).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        store.delete_episode(created.id, "again", &lantern_core::audit::Actor::system("test")).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.update_episode(created.id, None, &episode, &lantern_core::audit::Actor::system("test")).await,
+        Err(StoreError::Conflict(_))
+    ));
     assert_eq!(store.list_episodes(&EpisodeFilter::default(), 10, 0).await.expect("list").total, 0);
     let with_deleted = EpisodeFilter { include_deleted: true, ..EpisodeFilter::default() };
     assert_eq!(store.list_episodes(&with_deleted, 10, 0).await.expect("list").total, 1);
@@ -196,7 +234,7 @@ async fn lists_filter_and_paginate(store: Store) {
         let service = if day % 3 == 0 { "nhs_app" } else { "nhs_login" };
         let episode =
             valid(&store, &seed, &input(&seed, day, service, &format!("2026-03-0{day}T10:00:00Z"))).await;
-        store.create_episode(&episode).await.expect("create");
+        store.create_episode(&episode, &lantern_core::audit::Actor::system("test")).await.expect("create");
     }
     let all = store.list_episodes(&EpisodeFilter::default(), 4, 0).await.expect("list");
     assert_eq!(all.total, 9);
@@ -232,7 +270,7 @@ async fn keyset_walk_visits_every_episode_once(store: Store) {
     for i in 0..7 {
         let when = format!("2026-03-0{}T10:00:00Z", 1 + i / 3);
         let episode = valid(&store, &seed, &input(&seed, i + 1, "nhs_login", &when)).await;
-        store.create_episode(&episode).await.expect("create");
+        store.create_episode(&episode, &lantern_core::audit::Actor::system("test")).await.expect("create");
     }
     let mut seen = Vec::new();
     let mut last = None;
@@ -257,7 +295,7 @@ async fn import_is_all_or_nothing(store: Store) {
         ImportRow { line: 2, id: None, episode: good.clone() },
         ImportRow { line: 3, id: None, episode: bad },
     ];
-    let result = store.import_episodes(&rows).await;
+    let result = store.import_episodes(&rows, &lantern_core::audit::Actor::system("test")).await;
     match result {
         Err(StoreError::Conflict(message)) => assert!(message.starts_with("line 3:"), "{message}"),
         other => panic!("expected a conflict naming line 3, got {other:?}"),
@@ -270,14 +308,22 @@ async fn reimport_of_the_same_rows_changes_nothing(store: Store) {
     let episode = valid(&store, &seed, &input(&seed, 5, "nhs_login", "2026-03-02T09:15:00Z")).await;
     let id = uuid::Uuid::now_v7();
     let rows = vec![ImportRow { line: 2, id: Some(id), episode: episode.clone() }];
-    assert_eq!(store.import_episodes(&rows).await.expect("first").created, 1);
-    let again = store.import_episodes(&rows).await.expect("second");
+    assert_eq!(
+        store
+            .import_episodes(&rows, &lantern_core::audit::Actor::system("test"))
+            .await
+            .expect("first")
+            .created,
+        1
+    );
+    let again =
+        store.import_episodes(&rows, &lantern_core::audit::Actor::system("test")).await.expect("second");
     assert_eq!((again.created, again.unchanged), (0, 1));
     let mut changed = episode;
     changed.duration_minutes = 6;
     let conflicting = vec![ImportRow { line: 7, id: Some(id), episode: changed }];
     assert!(
-        matches!(store.import_episodes(&conflicting).await, Err(StoreError::Conflict(m)) if m.starts_with("line 7:"))
+        matches!(store.import_episodes(&conflicting, &lantern_core::audit::Actor::system("test")).await, Err(StoreError::Conflict(m)) if m.starts_with("line 7:"))
     );
 }
 
@@ -285,6 +331,6 @@ async fn foreign_keys_are_enforced(store: Store) {
     let seed = seed(&store).await;
     let mut orphan = valid(&store, &seed, &input(&seed, 5, "nhs_login", "2026-03-02T09:15:00Z")).await;
     orphan.practice = OdsCode::parse("Z99999").expect("valid");
-    assert!(store.create_episode(&orphan).await.is_err());
+    assert!(store.create_episode(&orphan, &lantern_core::audit::Actor::system("test")).await.is_err());
     assert_eq!(store.list_episodes(&EpisodeFilter::default(), 10, 0).await.expect("list").total, 0);
 }

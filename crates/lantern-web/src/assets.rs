@@ -1,11 +1,10 @@
 //! The NHS.UK frontend styles, compiled into the binary so Lantern needs no CDN and works offline.
 
-use crate::AppState;
+use crate::auth::routes::{Access, Table};
 use axum::extract::Path;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 
 const FILES: &[(&str, &str, &[u8])] = &[
     ("nhsuk-frontend.min.css", "text/css", include_bytes!("../assets/nhsuk/nhsuk-frontend.min.css")),
@@ -34,8 +33,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/assets/{*path}", get(asset))
+pub fn table() -> Table {
+    Table::pages().route(Method::GET, "/assets/{*path}", Access::Public, get(asset))
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

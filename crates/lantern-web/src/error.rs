@@ -13,6 +13,10 @@ use utoipa::ToSchema;
 pub enum ApiError {
     #[error("{0}")]
     BadRequest(String),
+    #[error("sign in first: send a session cookie or an API token (Authorization: Bearer …)")]
+    Unauthorised,
+    #[error("your role does not allow this")]
+    Forbidden,
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -34,8 +38,8 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// One of: bad_request, not_found, conflict, payload_too_large, unsupported_media_type,
-    /// validation_failed, internal.
+    /// One of: bad_request, unauthorised, forbidden, not_found, conflict, payload_too_large,
+    /// unsupported_media_type, validation_failed, internal.
     pub code: &'static str,
     pub message: String,
     /// Every field that failed validation, each with its reason.
@@ -46,6 +50,8 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Unauthorised => (StatusCode::UNAUTHORIZED, "unauthorised"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),

@@ -2,14 +2,20 @@
 
 mod api;
 mod assets;
+pub mod auth;
 mod error;
 mod pages;
 mod security;
 mod submit;
 
 pub use api::openapi_document;
+pub use auth::routes::{Access, Kind, RouteSpec};
+pub use auth::SessionConfig;
 pub use error::ApiError;
 
+use axum::http::Uri;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use lantern_store::Store;
 
@@ -20,17 +26,41 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    pub sessions: SessionConfig,
 }
 
-/// The whole application, ready to serve.
+impl AppState {
+    pub fn new(store: Store) -> Self {
+        Self { store, sessions: SessionConfig::default() }
+    }
+}
+
+fn table() -> auth::routes::Table {
+    pages::table().merge(api::table()).merge(assets::table())
+}
+
+/// Every route with who may use it: what the security tests walk.
+pub fn route_specs() -> Vec<RouteSpec> {
+    table().into_parts().1
+}
+
+/// The whole application, ready to serve (with `into_make_service_with_connect_info::<SocketAddr>()`
+/// so audit records carry the client's address).
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
-        .merge(assets::routes())
-        .fallback(pages::not_found)
+    let (routes, _) = table().into_parts();
+    routes
+        .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(security::headers())
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::NotFound("no such API route".into()).into_response()
+    } else {
+        pages::not_found().await
+    }
 }

@@ -33,6 +33,55 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Print the API's OpenAPI document.
     Openapi,
+    /// Manage sign-in accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from LANTERN_PASSWORD or, failing that, the first line of
+    /// standard input. Use this to create the first administrator.
+    Add {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// staff, practice_lead, analyst, researcher or admin.
+        #[arg(long)]
+        role: String,
+        /// A practice (ODS code) the person works in; repeat for several.
+        #[arg(long = "practice")]
+        practices: Vec<String>,
+        /// For analysts and researchers: the PCN or ICB (ODS code) whose practices they may see.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// The person's staff record id, linking their account to the episodes they help with.
+        #[arg(long)]
+        staff_id: Option<uuid::Uuid>,
+    },
+    /// Set a new password (read like `add`'s) and end the account's sessions.
+    ResetPassword {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit status 1, naming the first bad record, if any record was altered,
+    /// inserted or removed.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -44,9 +93,12 @@ pub struct DatabaseArgs {
 
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    /// Address to listen on. Until sign-in exists only loopback addresses are allowed.
+    /// Address to listen on. Any address other than loopback needs --secure-cookies (HTTPS in front).
     #[arg(long, env = "LANTERN_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Mark session cookies Secure: set when Lantern is reached over HTTPS (directly or via a proxy).
+    #[arg(long, env = "LANTERN_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 use crate::cli::DemoArgs;
 use anyhow::Context;
+use lantern_core::audit::Actor;
 use lantern_core::episode::PracticeContext;
 use lantern_core::simulator::{demo_pcn, simulate_episodes, SimulationParameters, SYNTHETIC_LABEL};
 use lantern_store::{ImportRow, Store};
@@ -17,11 +18,16 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         format!("reusing the synthetic data already in {}", args.database)
     };
     println!("{SYNTHETIC_LABEL}: {status}");
+    let accounts = crate::accounts::demo_accounts(&store, &pcn_first_practice(&params)).await?;
+    println!("Demo sign-ins (synthetic accounts; password for each: {}):", crate::accounts::DEMO_PASSWORD);
+    for (username, role) in &accounts {
+        println!("  {username:<22} {role}");
+    }
     if args.no_serve {
         return Ok(());
     }
-    let banner = format!("Open http://{}/log to log an episode.", args.listen.listen);
-    crate::serve::serve(store, args.listen.listen, Some(&banner)).await
+    let banner = format!("Open http://{}/ and sign in.", args.listen.listen);
+    crate::serve::serve(store, &args.listen, Some(&banner)).await
 }
 
 pub struct Seeded {
@@ -38,12 +44,14 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
         return Ok(Seeded { created: false, episodes: 0 });
     }
     for demo in &pcn.practices {
-        store.upsert_practice(&demo.practice, true).await?;
+        store.upsert_practice(&demo.practice, true, &Actor::system("lantern demo")).await?;
         for service in &demo.disabled_services {
-            store.set_service_enabled(&demo.practice.ods_code, service, false).await?;
+            store
+                .set_service_enabled(&demo.practice.ods_code, service, false, &Actor::system("lantern demo"))
+                .await?;
         }
         for member in &demo.staff {
-            store.add_staff(member).await?;
+            store.add_staff(member, &Actor::system("lantern demo")).await?;
         }
     }
     let mut settings = Vec::new();
@@ -70,6 +78,10 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
         let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
         rows.push(ImportRow { line: u64::try_from(index).unwrap_or(u64::MAX), id: Some(id), episode });
     }
-    store.import_episodes(&rows).await?;
+    store.import_episodes(&rows, &Actor::system("lantern demo")).await?;
     Ok(Seeded { created: true, episodes: rows.len() })
+}
+
+fn pcn_first_practice(params: &SimulationParameters) -> lantern_core::simulator::DemoPractice {
+    demo_pcn(params).practices.into_iter().next().expect("the demo PCN has practices")
 }

@@ -1,5 +1,6 @@
 //! The `lantern` command: thin glue from the command line to the library crates.
 
+mod accounts;
 mod cli;
 mod demo;
 mod healthcheck;
@@ -7,7 +8,7 @@ mod serve;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, ExportCommand, ImportCommand};
+use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand};
 use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
 
 #[tokio::main]
@@ -21,7 +22,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => {
             let store = open(&args.database.database).await?;
-            serve::serve(store, args.listen.listen, None).await
+            serve::serve(store, &args.listen, None).await
         }
         Command::Migrate(args) => {
             open(&args.database).await?;
@@ -33,10 +34,13 @@ async fn main() -> anyhow::Result<()> {
             let store = open(&database.database).await?;
             let reader =
                 std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
-            let summary =
-                lantern_import::episodes_csv::import_episodes(&store, std::io::BufReader::new(reader))
-                    .await
-                    .with_context(|| format!("nothing was imported from {}", file.display()))?;
+            let summary = lantern_import::episodes_csv::import_episodes(
+                &store,
+                std::io::BufReader::new(reader),
+                &lantern_core::audit::Actor::system("lantern import"),
+            )
+            .await
+            .with_context(|| format!("nothing was imported from {}", file.display()))?;
             println!(
                 "{}: {} episodes created, {} already present and unchanged",
                 file.display(),
@@ -76,6 +80,20 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Healthcheck(args) => healthcheck::check(args.listen).await,
+        Command::User(command) => accounts::run(command).await,
+        Command::Audit(AuditCommand::Verify { database }) => {
+            let store = open(&database.database).await?;
+            match store.verify_audit().await? {
+                Ok(checked) => {
+                    println!("audit trail intact: {checked} records verified");
+                    Ok(())
+                }
+                Err(found) => {
+                    eprintln!("audit trail BROKEN at {found}");
+                    std::process::exit(1);
+                }
+            }
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&lantern_web::openapi_document())?);
             Ok(())

@@ -1,16 +1,19 @@
 //! Serving until Ctrl-C or SIGTERM, finishing requests in flight so nothing acknowledged is lost.
 
+use crate::cli::ListenArgs;
 use anyhow::{bail, Context};
 use lantern_store::Store;
 use lantern_web::AppState;
 use std::net::SocketAddr;
 
 /// Serves the app. `banner`, when given, is printed with the URL once listening.
-pub async fn serve(store: Store, listen: SocketAddr, banner: Option<&str>) -> anyhow::Result<()> {
-    if !listen.ip().is_loopback() {
+pub async fn serve(store: Store, args: &ListenArgs, banner: Option<&str>) -> anyhow::Result<()> {
+    let listen = args.listen;
+    // Session cookies cross the network only inside HTTPS; plain HTTP stays on this computer.
+    if !listen.ip().is_loopback() && !args.secure_cookies {
         bail!(
-            "refusing to listen on {listen}: Lantern has no sign-in yet, so it only serves this computer \
-             (use a loopback address such as 127.0.0.1:8080)"
+            "refusing to listen on {listen} over plain HTTP: put Lantern behind HTTPS and pass --secure-cookies, \
+             or use a loopback address such as 127.0.0.1:8080"
         );
     }
     let listener =
@@ -21,7 +24,9 @@ pub async fn serve(store: Store, listen: SocketAddr, banner: Option<&str>) -> an
     }
     println!("Lantern is serving at http://{address}/ (Ctrl-C to stop)");
     tracing::info!(%address, backend = ?store.backend(), "listening");
-    let app = lantern_web::router(AppState { store: store.clone() });
+    let mut state = AppState::new(store.clone());
+    state.sessions.secure_cookies = args.secure_cookies;
+    let app = lantern_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     store.close().await;
     tracing::info!("stopped");

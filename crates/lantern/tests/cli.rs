@@ -21,12 +21,16 @@ fn path(dir: &Path, name: &str) -> String {
 }
 
 #[test]
-fn serve_refuses_a_non_loopback_address_until_sign_in_exists() {
+fn serve_refuses_a_network_address_over_plain_http() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "x.db");
     let output = lantern(&["serve", "--database", &db, "--listen", "0.0.0.0:0"], &[]);
     assert!(!output.status.success());
-    assert!(text(&output.stderr).contains("refusing to listen on 0.0.0.0"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("refusing to listen on 0.0.0.0:0 over plain HTTP"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 #[test]
@@ -145,16 +149,37 @@ fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
     }
     let url = url.unwrap_or_else(|| panic!("no URL printed: {printed}"));
     assert!(printed.contains("Synthetic demonstration data"), "{printed}");
+    for account in ["reception@demo", "manager@demo", "analyst@demo", "researcher@demo", "admin@demo"] {
+        assert!(printed.contains(account), "demo sign-in for {account} printed: {printed}");
+    }
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let page = reqwest::get(format!("{url}/log")).await.expect("page");
-        assert_eq!(page.status(), 200);
+        let browser = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let sign_in = browser.get(format!("{url}/log")).send().await.expect("page");
+        assert!(sign_in.url().path().starts_with("/sign-in"), "pages need sign-in");
+        let html = sign_in.text().await.expect("html");
+        let csrf =
+            html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf");
+        let form = [
+            ("csrf", csrf),
+            ("next", "/log"),
+            ("username", "admin@demo"),
+            ("password", "lantern-demo-password"),
+        ];
+        let page = browser.post(format!("{url}/sign-in")).form(&form).send().await.expect("sign in");
+        assert_eq!(page.url().path(), "/log");
         assert!(
             page.text().await.expect("html").contains("Synthetic demonstration data"),
             "labelled on the page"
         );
-        let practices: serde_json::Value =
-            reqwest::get(format!("{url}/api/v1/practices")).await.expect("api").json().await.expect("json");
+        let practices: serde_json::Value = browser
+            .get(format!("{url}/api/v1/practices"))
+            .send()
+            .await
+            .expect("api")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(practices.as_array().map(Vec::len), Some(3));
     });
     let pid = running.0.id().to_string();

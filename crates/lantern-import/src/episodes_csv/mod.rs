@@ -70,8 +70,12 @@ use std::io::Read;
 /// Reads `input` against every practice in `store` and stores it in one transaction: either every
 /// episode lands or none does. Rows with an id already stored with the same details count as
 /// unchanged, so importing the same export twice changes nothing.
-pub async fn import_episodes<R: Read>(store: &Store, input: R) -> Result<ImportSummary, ImportError> {
+pub async fn import_episodes<R: Read>(
+    store: &Store,
+    input: R,
+    actor: &lantern_core::audit::Actor,
+) -> Result<ImportSummary, ImportError> {
     let practices = PracticeLookup::load(store).await?;
     let rows = read_episodes(input, &practices, jiff::Timestamp::now())?;
-    Ok(store.import_episodes(&rows).await?)
+    Ok(store.import_episodes(&rows, actor).await?)
 }

@@ -51,12 +51,18 @@ impl Fixture {
                 icb: None,
                 list_size: 8_000,
             };
-            store.upsert_practice(&practice, true).await.expect("upsert practice");
+            store
+                .upsert_practice(&practice, true, &lantern_core::audit::Actor::system("test"))
+                .await
+                .expect("upsert practice");
         }
-        let service = store.add_service(&self.practice, "Accurx Patient Triage").await.expect("add service");
+        let service = store
+            .add_service(&self.practice, "Accurx Patient Triage", &lantern_core::audit::Actor::system("test"))
+            .await
+            .expect("add service");
         assert_eq!(service.code, CUSTOM_SERVICE);
         for member in self.staff.iter().chain([&self.other_staff]) {
-            store.add_staff(member).await.expect("add staff");
+            store.add_staff(member, &lantern_core::audit::Actor::system("test")).await.expect("add staff");
         }
     }
 
@@ -233,12 +239,25 @@ pub async fn populate(store: &Store, f: &Fixture, bulk: usize) -> Populated {
         let episode = input.validate(&ctx).unwrap_or_else(|e| panic!("episode {i} is valid: {e}"));
         rows.push(ImportRow { line: 0, id: None, episode });
     }
-    let summary = store.import_episodes(&rows).await.expect("bulk load");
+    let summary =
+        store.import_episodes(&rows, &lantern_core::audit::Actor::system("test")).await.expect("bulk load");
     assert_eq!(summary.created, bulk as u64);
-    let edited = store.create_episode(&rows[1].episode).await.expect("create");
+    let edited = store
+        .create_episode(&rows[1].episode, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("create");
     let edit = Episode { note: Some("edited afterwards".into()), ..edited.episode.clone() };
-    store.update_episode(edited.id, Some(1), &edit).await.expect("edit");
-    let deleted = store.create_episode(&rows[2].episode).await.expect("create");
-    store.delete_episode(deleted.id, "logged twice").await.expect("delete");
+    store
+        .update_episode(edited.id, Some(1), &edit, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("edit");
+    let deleted = store
+        .create_episode(&rows[2].episode, &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("create");
+    store
+        .delete_episode(deleted.id, "logged twice", &lantern_core::audit::Actor::system("test"))
+        .await
+        .expect("delete");
     Populated { live: bulk as u64 + 1 }
 }

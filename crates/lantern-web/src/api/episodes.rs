@@ -1,6 +1,8 @@
 //! Episodes over JSON: create, read, list, edit (a new version), delete (softly, with a reason), history.
 
 use super::json::{ApiJson, ApiQuery};
+use super::scope;
+use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
 use crate::{submit, ApiError, AppState};
 use axum::extract::{Path, State};
@@ -9,7 +11,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use jiff::Timestamp;
 use lantern_core::episode::{parse_occurred_at, EpisodeInput};
-use lantern_core::ods::OdsCode;
 use lantern_core::record::{EpisodeRecord, EpisodeVersion};
 use lantern_store::EpisodeFilter;
 use serde::{Deserialize, Serialize};
@@ -63,10 +64,12 @@ pub struct UpdateQuery {
     responses((status = 201, body = EpisodeRecord), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<impl IntoResponse, ApiError> {
+    scope::practice(&user, &input.practice).map_err(|_| unknown_practice(&input.practice))?;
     let episode = submit::validate(&state.store, &input, submit::Mode::New).await?;
-    let record = state.store.create_episode(&episode).await?;
+    let record = state.store.create_episode(&episode, &user.actor()).await?;
     let location = format!("/api/v1/episodes/{}", record.id);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(record)))
 }
@@ -75,12 +78,16 @@ pub async fn create(
     responses((status = 200, body = EpisodeList), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<EpisodeList>, ApiError> {
     let practices = match query.practice.as_deref() {
-        Some(raw) => vec![OdsCode::parse(raw).map_err(|e| ApiError::BadRequest(e.to_string()))?],
-        None => Vec::new(),
+        Some(raw) => vec![scope::practice(&user, raw)?],
+        None => user.practices.clone(),
     };
+    if practices.is_empty() {
+        return Ok(Json(EpisodeList { episodes: Vec::new(), total: 0, limit: 0, offset: 0 }));
+    }
     let filter = EpisodeFilter {
         practices,
         from: query.from.as_deref().map(|raw| bound("from", raw)).transpose()?,
@@ -107,9 +114,22 @@ fn bound(name: &str, raw: &str) -> Result<Timestamp, ApiError> {
     responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody)))]
 pub async fn read(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<EpisodeRecord>, ApiError> {
-    Ok(Json(state.store.episode(episode_id(&id)?).await?))
+    Ok(Json(reachable(&state, &user, &id).await?))
+}
+
+/// The episode, if it exists and the caller may reach its practice; otherwise "not found".
+async fn reachable(state: &AppState, user: &CurrentUser, id: &str) -> Result<EpisodeRecord, ApiError> {
+    scope::episode(user, state.store.episode(episode_id(id)?).await?)
+}
+
+fn unknown_practice(raw: &str) -> ApiError {
+    ApiError::Invalid(lantern_core::validation::ValidationErrors::single(
+        "practice",
+        format!("No practice {raw} is set up in Lantern for you"),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/episodes/{id}", tag = "episodes", request_body = EpisodeInput,
@@ -117,13 +137,15 @@ pub async fn read(
     responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
     ApiQuery(query): ApiQuery<UpdateQuery>,
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<Json<EpisodeRecord>, ApiError> {
-    let id = episode_id(&id)?;
+    let current = reachable(&state, &user, &id).await?;
+    scope::may_change(&user, &current)?;
     let episode = submit::validate(&state.store, &input, submit::Mode::Edit).await?;
-    Ok(Json(state.store.update_episode(id, query.expected_version, &episode).await?))
+    Ok(Json(state.store.update_episode(current.id, query.expected_version, &episode, &user.actor()).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/episodes/{id}", tag = "episodes", request_body = DeleteRequest,
@@ -131,10 +153,13 @@ pub async fn update(
     responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<DeleteRequest>,
 ) -> Result<Json<EpisodeRecord>, ApiError> {
-    Ok(Json(state.store.delete_episode(episode_id(&id)?, &request.reason).await?))
+    let current = reachable(&state, &user, &id).await?;
+    scope::may_change(&user, &current)?;
+    Ok(Json(state.store.delete_episode(current.id, &request.reason, &user.actor()).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/episodes/{id}/history", tag = "episodes", params(("id" = Uuid, Path)),

@@ -1,77 +1,57 @@
-//! The JSON API under `/api/v1`, described by the OpenAPI document it serves.
+//! The JSON API under `/api/v1`, described by the OpenAPI document it serves. Who may call each
+//! operation is declared in [`table`] and copied into the document.
 
+mod audit;
 mod episodes;
 mod json;
+mod openapi;
 mod reference;
+pub(crate) mod scope;
 mod settings;
+mod tokens;
+mod users;
 
-use crate::AppState;
-use axum::routing::{get, put};
-use axum::{Json, Router};
-use utoipa::OpenApi;
+pub use openapi::openapi_document;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Lantern API",
-        version = "1",
-        description = "The episode log of help given to patients with online NHS services. No patient identity is ever accepted or returned."
-    ),
-    paths(
-        episodes::create,
-        episodes::list,
-        episodes::read,
-        episodes::update,
-        episodes::delete,
-        episodes::history,
-        reference::practices,
-        reference::practice_services,
-        reference::practice_staff,
-        reference::vocabulary,
-        reference::health,
-        settings::put_practice,
-        settings::add_service,
-        settings::switch_service,
-        settings::add_staff,
-        settings::switch_staff,
-    ),
-    components(schemas(
-        lantern_core::episode::EpisodeInput,
-        lantern_core::episode::Episode,
-        lantern_core::record::EpisodeRecord,
-        lantern_core::record::EpisodeVersion,
-        lantern_core::record::Deletion,
-        lantern_core::practice::Practice,
-        lantern_core::practice::PracticeService,
-        lantern_core::staff::StaffMember,
-        lantern_core::taxonomy::Term,
-        lantern_core::validation::FieldError,
-        crate::error::ErrorBody,
-        crate::error::ErrorDetail,
-        episodes::EpisodeList,
-        episodes::DeleteRequest,
-    ))
-)]
-struct ApiDoc;
+use crate::auth::routes::{Access, Table};
+use axum::http::Method;
+use axum::routing::{delete, get, post, put};
+use lantern_core::access::Role;
 
-/// The OpenAPI document, as served at `/api/v1/openapi.json` and committed as `openapi.json`.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
-}
+/// People who work with episodes: practice staff, practice leads, administrators.
+pub const EPISODE_ROLES: &[Role] = &[Role::Staff, Role::PracticeLead, Role::Admin];
+/// People who change a practice's settings.
+pub const SETTINGS_ROLES: &[Role] = &[Role::PracticeLead, Role::Admin];
+pub const ADMIN: &[Role] = &[Role::Admin];
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/episodes", get(episodes::list).post(episodes::create))
-        .route("/episodes/{id}", get(episodes::read).put(episodes::update).delete(episodes::delete))
-        .route("/episodes/{id}/history", get(episodes::history))
-        .route("/practices", get(reference::practices))
-        .route("/practices/{ods}", put(settings::put_practice))
-        .route("/practices/{ods}/services", get(reference::practice_services).post(settings::add_service))
-        .route("/practices/{ods}/services/{code}", put(settings::switch_service))
-        .route("/practices/{ods}/staff", get(reference::practice_staff).post(settings::add_staff))
-        .route("/practices/{ods}/staff/{id}", put(settings::switch_staff))
-        .route("/vocabularies/{name}", get(reference::vocabulary))
-        .route("/health", get(reference::health))
-        .route("/openapi.json", get(|| async { Json(openapi_document()) }))
-        .fallback(|| async { crate::ApiError::NotFound("no such API route".into()) })
+pub fn table() -> Table {
+    use Method as M;
+    let episodes = Access::Roles(EPISODE_ROLES);
+    let settings = Access::Roles(SETTINGS_ROLES);
+    Table::api("/api/v1")
+        .route(M::GET, "/api/v1/episodes", episodes, get(episodes::list))
+        .route(M::POST, "/api/v1/episodes", episodes, post(episodes::create))
+        .route(M::GET, "/api/v1/episodes/{id}", episodes, get(episodes::read))
+        .route(M::PUT, "/api/v1/episodes/{id}", episodes, put(episodes::update))
+        .route(M::DELETE, "/api/v1/episodes/{id}", episodes, delete(episodes::delete))
+        .route(M::GET, "/api/v1/episodes/{id}/history", episodes, get(episodes::history))
+        .route(M::GET, "/api/v1/practices", Access::SignedIn, get(reference::practices))
+        .route(M::PUT, "/api/v1/practices/{ods}", settings, put(settings::put_practice))
+        .route(M::GET, "/api/v1/practices/{ods}/services", episodes, get(reference::practice_services))
+        .route(M::POST, "/api/v1/practices/{ods}/services", settings, post(settings::add_service))
+        .route(M::PUT, "/api/v1/practices/{ods}/services/{code}", settings, put(settings::switch_service))
+        .route(M::GET, "/api/v1/practices/{ods}/staff", episodes, get(reference::practice_staff))
+        .route(M::POST, "/api/v1/practices/{ods}/staff", settings, post(settings::add_staff))
+        .route(M::PUT, "/api/v1/practices/{ods}/staff/{id}", settings, put(settings::switch_staff))
+        .route(M::GET, "/api/v1/vocabularies/{name}", Access::SignedIn, get(reference::vocabulary))
+        .route(M::GET, "/api/v1/me", Access::SignedIn, get(users::me))
+        .route(M::GET, "/api/v1/users", Access::Roles(ADMIN), get(users::list))
+        .route(M::POST, "/api/v1/users", Access::Roles(ADMIN), post(users::create))
+        .route(M::PUT, "/api/v1/users/{id}/password", Access::Roles(ADMIN), put(users::reset_password))
+        .route(M::GET, "/api/v1/tokens", Access::SignedIn, get(tokens::list))
+        .route(M::POST, "/api/v1/tokens", Access::SignedIn, post(tokens::create))
+        .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens::revoke))
+        .route(M::GET, "/api/v1/audit", settings, get(audit::list))
+        .route(M::GET, "/api/v1/health", Access::Public, get(reference::health))
+        .route(M::GET, "/api/v1/openapi.json", Access::Public, get(openapi::serve))
 }

@@ -1,28 +1,33 @@
 //! Reference data a client needs to fill in an episode: practices, their services and staff, and the
 //! fixed vocabularies.
 
+use super::scope;
+use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::Json;
-use lantern_core::ods::OdsCode;
 use lantern_core::practice::{Practice, PracticeService};
 use lantern_core::staff::StaffMember;
 use lantern_core::taxonomy::{self, Term, Vocabulary};
 
 #[utoipa::path(get, path = "/api/v1/practices", tag = "reference", responses((status = 200, body = Vec<Practice>)))]
-pub async fn practices(State(state): State<AppState>) -> Result<Json<Vec<Practice>>, ApiError> {
-    Ok(Json(state.store.list_practices().await?.into_iter().map(|(p, _)| p).collect()))
+pub async fn practices(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<Practice>>, ApiError> {
+    let all = state.store.list_practices().await?;
+    Ok(Json(all.into_iter().map(|(p, _)| p).filter(|p| user.can_reach(&p.ods_code)).collect()))
 }
 
 #[utoipa::path(get, path = "/api/v1/practices/{ods}/services", tag = "reference", params(("ods" = String, Path)),
     responses((status = 200, body = Vec<PracticeService>), (status = 404, body = ErrorBody)))]
 pub async fn practice_services(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(ods): Path<String>,
 ) -> Result<Json<Vec<PracticeService>>, ApiError> {
-    let code = practice_code(&ods)?;
-    state.store.practice(&code).await?;
+    let code = scope::practice(&user, &ods)?;
     Ok(Json(state.store.services(&code).await?))
 }
 
@@ -30,10 +35,10 @@ pub async fn practice_services(
     responses((status = 200, body = Vec<StaffMember>), (status = 404, body = ErrorBody)))]
 pub async fn practice_staff(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(ods): Path<String>,
 ) -> Result<Json<Vec<StaffMember>>, ApiError> {
-    let code = practice_code(&ods)?;
-    state.store.practice(&code).await?;
+    let code = scope::practice(&user, &ods)?;
     Ok(Json(state.store.staff(&code).await?))
 }
 
@@ -63,8 +68,4 @@ pub async fn vocabulary(Path(name): Path<String>) -> Result<Json<&'static [Term]
 pub async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     state.store.ping().await?;
     Ok(Json(serde_json::json!({ "status": "ok" })))
-}
-
-fn practice_code(raw: &str) -> Result<OdsCode, ApiError> {
-    OdsCode::parse(raw).map_err(|_| ApiError::NotFound(format!("practice {raw} not found")))
 }

@@ -2,11 +2,14 @@
 //! decided by the sign-in work; until then the server only listens on loopback.)
 
 use super::json::ApiJson;
+use super::scope;
+use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use lantern_core::access::Role;
 use lantern_core::ods::OdsCode;
 use lantern_core::practice::{Practice, PracticeService};
 use lantern_core::staff::StaffMember;
@@ -49,11 +52,16 @@ pub struct NewStaffMember {
     responses((status = 200, body = Practice), (status = 422, body = ErrorBody)))]
 pub async fn put_practice(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(ods): Path<String>,
     ApiJson(input): ApiJson<PracticeInput>,
 ) -> Result<Json<Practice>, ApiError> {
     let practice = parse_practice(&ods, input)?;
-    state.store.upsert_practice(&practice, false).await?;
+    // Leads edit their own practices; only an administrator sets up a new one.
+    if user.role() != Role::Admin {
+        scope::practice(&user, &ods)?;
+    }
+    state.store.upsert_practice(&practice, false, &user.actor()).await?;
     Ok(Json(state.store.practice(&practice.ods_code).await?))
 }
 
@@ -89,11 +97,12 @@ fn parse_practice(ods: &str, input: PracticeInput) -> Result<Practice, ApiError>
     responses((status = 201, body = PracticeService), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_service(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(ods): Path<String>,
     ApiJson(input): ApiJson<NewService>,
 ) -> Result<(StatusCode, Json<PracticeService>), ApiError> {
-    let code = known_practice(&state, &ods).await?;
-    Ok((StatusCode::CREATED, Json(state.store.add_service(&code, &input.label).await?)))
+    let code = scope::practice(&user, &ods)?;
+    Ok((StatusCode::CREATED, Json(state.store.add_service(&code, &input.label, &user.actor()).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/practices/{ods}/services/{code}", tag = "settings", request_body = ServiceSwitch,
@@ -101,11 +110,12 @@ pub async fn add_service(
     responses((status = 200, body = Vec<PracticeService>), (status = 404, body = ErrorBody)))]
 pub async fn switch_service(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((ods, service)): Path<(String, String)>,
     ApiJson(input): ApiJson<ServiceSwitch>,
 ) -> Result<Json<Vec<PracticeService>>, ApiError> {
-    let code = known_practice(&state, &ods).await?;
-    state.store.set_service_enabled(&code, &service, input.enabled).await?;
+    let code = scope::practice(&user, &ods)?;
+    state.store.set_service_enabled(&code, &service, input.enabled, &user.actor()).await?;
     Ok(Json(state.store.services(&code).await?))
 }
 
@@ -114,12 +124,13 @@ pub async fn switch_service(
     responses((status = 201, body = StaffMember), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_staff(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(ods): Path<String>,
     ApiJson(input): ApiJson<NewStaffMember>,
 ) -> Result<(StatusCode, Json<StaffMember>), ApiError> {
-    let code = known_practice(&state, &ods).await?;
+    let code = scope::practice(&user, &ods)?;
     let member = StaffMember::new(code, &input.display_name, &input.role).map_err(ApiError::Invalid)?;
-    state.store.add_staff(&member).await?;
+    state.store.add_staff(&member, &user.actor()).await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
 
@@ -135,18 +146,13 @@ pub struct StaffSwitch {
     responses((status = 200, body = Vec<StaffMember>), (status = 404, body = ErrorBody)))]
 pub async fn switch_staff(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((ods, id)): Path<(String, String)>,
     ApiJson(input): ApiJson<StaffSwitch>,
 ) -> Result<Json<Vec<StaffMember>>, ApiError> {
-    let code = known_practice(&state, &ods).await?;
+    let code = scope::practice(&user, &ods)?;
     let id =
         uuid::Uuid::parse_str(&id).map_err(|_| ApiError::NotFound(format!("staff member {id} not found")))?;
-    state.store.set_staff_active(&code, id, input.active).await?;
+    state.store.set_staff_active(&code, id, input.active, &user.actor()).await?;
     Ok(Json(state.store.staff(&code).await?))
-}
-
-async fn known_practice(state: &AppState, raw: &str) -> Result<OdsCode, ApiError> {
-    let code = OdsCode::parse(raw).map_err(|_| ApiError::NotFound(format!("practice {raw} not found")))?;
-    state.store.practice(&code).await?;
-    Ok(code)
 }

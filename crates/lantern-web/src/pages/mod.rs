@@ -1,46 +1,48 @@
 //! Server-rendered pages. They work with JavaScript off: every action is a plain form.
 
+mod csrf;
+mod edit;
+mod episode_form;
 mod form;
 mod log;
+mod shell;
+mod sign_in;
 mod view;
 
-use crate::AppState;
+use crate::api::EPISODE_ROLES;
+use crate::auth::routes::{Access, Table};
 use askama::Template;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use shell::Shell;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/log") }))
-        .route("/log", get(log::show).post(log::submit))
-        .route("/log/undo", post(log::undo))
+pub fn table() -> Table {
+    use Method as M;
+    let episodes = Access::Roles(EPISODE_ROLES);
+    Table::pages()
+        .route(M::GET, "/", Access::Public, get(sign_in::home))
+        .route(M::GET, "/sign-in", Access::Public, get(sign_in::show))
+        .route(M::POST, "/sign-in", Access::Public, post(sign_in::submit))
+        .route(M::POST, "/sign-out", Access::SignedIn, post(sign_in::sign_out))
+        .route(M::GET, "/log", episodes, get(log::show))
+        .route(M::POST, "/log", episodes, post(log::submit))
+        .route(M::POST, "/log/undo", episodes, post(log::undo))
+        .route(M::GET, "/episodes/{id}/edit", episodes, get(edit::show))
+        .route(M::POST, "/episodes/{id}/edit", episodes, post(edit::save))
 }
 
 #[derive(Template)]
 #[template(path = "message.html")]
 struct MessagePage<'a> {
-    title: &'a str,
-    title_prefix: &'a str,
+    shell: Shell,
     heading: &'a str,
     body: &'a str,
-    organisation: &'a str,
-    synthetic: bool,
-    has_errors: bool,
 }
 
 /// A plain page in the house style for errors and notices.
 pub fn message(status: StatusCode, heading: &str, body: &str) -> Response {
-    let page = MessagePage {
-        title: heading,
-        title_prefix: "",
-        heading,
-        body,
-        organisation: "",
-        synthetic: false,
-        has_errors: false,
-    };
+    let page = MessagePage { shell: Shell::public(heading), heading, body };
     (status, render(&page)).into_response()
 }
 

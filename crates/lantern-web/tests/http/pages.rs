@@ -1,6 +1,7 @@
 //! The quick-log page over real HTTP: it logs in one submit, shows errors the NHS way, and undoes.
 
 use crate::common::{json_of, TestApp, PRACTICE};
+use lantern_core::access::Role;
 use lantern_store::testing;
 
 fn form(app: &TestApp, extra: &str) -> String {
@@ -13,21 +14,23 @@ fn form(app: &TestApp, extra: &str) -> String {
 #[tokio::test]
 async fn logging_redirects_to_a_confirmation_with_undo() {
     let app = TestApp::spawn(testing::sqlite().await).await;
-    let response = app.post_form("/log", &form(&app, "&note=Showed+the+repeat+list")).await;
+    let browser = app.browser_as(Role::Staff).await;
+    let response = browser.submit("/log", "/log", &form(&app, "&note=Showed+the+repeat+list")).await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().expect("ascii").to_owned();
     assert!(location.starts_with(&format!("/log?practice={PRACTICE}&logged=")), "{location}");
     assert!(response.headers()["set-cookie"].to_str().expect("ascii").contains(&app.staff[0].id.to_string()));
-    let page = app.get(&location).await.text().await.expect("html");
+    let page = browser.get_html(&location).await;
     assert!(page.contains("Episode logged") && page.contains("Undo"), "confirmation shown");
     assert!(page.contains("Logged today (1)"), "today's list has it");
 
     let listed = json_of(app.get("/api/v1/episodes").await).await;
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["episodes"][0]["note"], "Showed the repeat list");
+    assert_eq!(listed["episodes"][0]["created_by"], app.user(Role::Staff).id.to_string(), "who logged it");
     let id = listed["episodes"][0]["id"].as_str().expect("id").to_owned();
 
-    let undone = app.post_form("/log/undo", &format!("practice={PRACTICE}&id={id}")).await;
+    let undone = browser.submit(&location, "/log/undo", &format!("practice={PRACTICE}&id={id}")).await;
     assert_eq!(undone.status(), 303);
     assert_eq!(json_of(app.get("/api/v1/episodes").await).await["total"], 0);
     let record = json_of(app.get(&format!("/api/v1/episodes/{id}")).await).await;
@@ -37,14 +40,15 @@ async fn logging_redirects_to_a_confirmation_with_undo() {
 #[tokio::test]
 async fn errors_are_summarised_and_inline_and_nothing_is_stored() {
     let app = TestApp::spawn(testing::sqlite().await).await;
-    let response = app
-        .post_form("/log", &format!("practice={PRACTICE}&duration_other=ten&note=ring+07700+900123"))
+    let browser = app.browser_as(Role::Staff).await;
+    let response = browser
+        .submit("/log", "/log", &format!("practice={PRACTICE}&duration_other=ten&note=ring+07700+900123"))
         .await;
     assert_eq!(response.status(), 422);
     let page = response.text().await.expect("html");
     assert!(page.contains("<title>Error: Log help given"), "title says error");
     assert!(page.contains("nhsuk-error-summary"));
-    let anchors = ["#helpers", "#services", "#tasks", "#duration_other", "#approach", "#note"];
+    let anchors = ["#services", "#tasks", "#duration_other", "#approach", "#note"];
     let mut last = 0;
     for anchor in anchors {
         let at = page.find(&format!("href=\"{anchor}\"")).unwrap_or_else(|| panic!("summary links {anchor}"));
@@ -61,9 +65,14 @@ async fn errors_are_summarised_and_inline_and_nothing_is_stored() {
 }
 
 #[tokio::test]
-async fn pages_carry_security_headers_and_styles_are_served_locally() {
+async fn pages_need_sign_in_carry_security_headers_and_serve_styles_locally() {
     let app = TestApp::spawn(testing::sqlite().await).await;
-    let page = app.get(&format!("/log?practice={PRACTICE}")).await;
+    let signed_out = crate::common::Browser::new(&app.base);
+    let redirected = signed_out.get("/log").await;
+    assert_eq!(redirected.status(), 303);
+    assert_eq!(redirected.headers()["location"], "/sign-in?next=%2Flog");
+    let browser = app.browser_as(Role::Staff).await;
+    let page = browser.get(&format!("/log?practice={PRACTICE}")).await;
     assert_eq!(page.status(), 200);
     let csp = page.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
@@ -72,11 +81,15 @@ async fn pages_carry_security_headers_and_styles_are_served_locally() {
     let html = page.text().await.expect("html");
     assert!(!html.contains("<script"), "no script: works with JavaScript off");
     assert!(!html.contains("https://"), "nothing from another origin");
-    let css = app.get("/assets/nhsuk/nhsuk-frontend.min.css").await;
+    assert!(
+        html.contains("Test Practice staff") && html.contains("Test Surgery (A81001)"),
+        "header names user and practice"
+    );
+    let css = signed_out.get("/assets/nhsuk/nhsuk-frontend.min.css").await;
     assert_eq!(css.headers()["content-type"], "text/css");
     assert!(css.text().await.expect("css").contains(".nhsuk-header"));
-    assert_eq!(app.get("/assets/nhsuk/images/nhsuk-icon-cross.svg").await.status(), 200);
-    let missing = app.get("/no-such-page").await;
+    assert_eq!(signed_out.get("/assets/nhsuk/images/nhsuk-icon-cross.svg").await.status(), 200);
+    let missing = signed_out.get("/no-such-page").await;
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.expect("html").contains("Page not found"));
 }
@@ -84,14 +97,43 @@ async fn pages_carry_security_headers_and_styles_are_served_locally() {
 #[tokio::test]
 async fn undo_only_reaches_the_episode_just_logged_at_that_practice() {
     let app = TestApp::spawn(testing::sqlite().await).await;
-    assert_eq!(app.post_form("/log", &form(&app, "")).await.status(), 303);
+    let browser = app.browser_as(Role::Staff).await;
+    assert_eq!(browser.submit("/log", "/log", &form(&app, "")).await.status(), 303);
     let id = json_of(app.get("/api/v1/episodes").await).await["episodes"][0]["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    let elsewhere = app.post_form("/log/undo", &format!("practice=B82002&id={id}")).await;
+    let elsewhere = browser.submit("/log", "/log/undo", &format!("practice=B82002&id={id}")).await;
     assert_eq!(elsewhere.status(), 409);
-    let card = app.get(&format!("/log?practice={PRACTICE}&logged={id}")).await.text().await.expect("html");
+    let card = browser.get_html(&format!("/log?practice={PRACTICE}&logged={id}")).await;
     assert!(card.contains("<title>Episode logged – Log help given"), "the title announces the outcome");
     assert_eq!(json_of(app.get("/api/v1/episodes").await).await["total"], 1, "still there");
+}
+
+#[tokio::test]
+async fn an_episode_is_edited_into_a_new_version() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let browser = app.browser_as(Role::Staff).await;
+    assert_eq!(browser.submit("/log", "/log", &form(&app, "")).await.status(), 303);
+    let id = json_of(app.get("/api/v1/episodes").await).await["episodes"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let edit_page = format!("/episodes/{id}/edit");
+    let html = browser.get_html(&edit_page).await;
+    assert!(
+        html.contains("Edit an episode") && html.contains("name=\"version\" value=\"1\""),
+        "the form is filled in"
+    );
+    let saved = browser
+        .submit(&edit_page, &edit_page, &format!("version=1&{}", form(&app, "&duration_other=12")))
+        .await;
+    assert_eq!(saved.status(), 303);
+    let record = json_of(app.get(&format!("/api/v1/episodes/{id}")).await).await;
+    assert_eq!((record["version"].as_i64(), record["duration_minutes"].as_i64()), (Some(2), Some(12)));
+    let stale = browser
+        .submit(&edit_page, &edit_page, &format!("version=1&{}", form(&app, "&duration_other=20")))
+        .await;
+    assert_eq!(stale.status(), 422, "a stale form does not overwrite a newer version");
+    assert_eq!(json_of(app.get(&format!("/api/v1/episodes/{id}")).await).await["duration_minutes"], 12);
 }

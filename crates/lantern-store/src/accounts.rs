@@ -1,0 +1,398 @@
+//! Accounts, sessions, API tokens and sign-in throttling. Secrets never reach this layer in the clear:
+//! it stores password hashes and token hashes made by the caller.
+
+use crate::audit::append;
+use crate::rows::{ods, time, uuid};
+use crate::sql::flag;
+use crate::{Store, StoreError};
+use jiff::Timestamp;
+use lantern_core::access::{Role, User};
+use lantern_core::audit::{Actor, AuditEntry};
+use lantern_core::ods::OdsCode;
+use lantern_core::record::storage_time;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use uuid::Uuid;
+
+/// A signed-in browser session, found by the hash of its cookie.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: User,
+    pub csrf_token: String,
+    pub current_practice: Option<OdsCode>,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// An API token as listed to its owner (never the token itself).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApiTokenInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.staff_id, u.organisation, u.active";
+
+impl Store {
+    /// Creates an account; `password_hash` is already an argon2id PHC string.
+    pub async fn create_user(
+        &self,
+        user: &User,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let now = storage_time(Timestamp::now());
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, username, display_name, role, staff_id, organisation, password_hash, active, \
+             created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+             ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(user.id.to_string())
+        .bind(user.username.clone())
+        .bind(user.display_name.clone())
+        .bind(user.role.code().to_owned())
+        .bind(user.staff_id.map(|id| id.to_string()))
+        .bind(user.organisation.as_ref().map(ToString::to_string))
+        .bind(password_hash.to_owned())
+        .bind(flag(user.active))
+        .bind(now)
+        .execute(&mut *w.tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "there is already an account called {}",
+                user.username
+            )));
+        }
+        for practice in &user.practices {
+            sqlx::query("INSERT INTO user_practices (user_id, practice) VALUES ($1, $2)")
+                .bind(user.id.to_string())
+                .bind(practice.to_string())
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let entry = AuditEntry::new(actor, "user.create").record("user", user.id);
+        let entry = match user.practices.first() {
+            Some(p) => entry.practice(p),
+            None => entry,
+        };
+        append(&mut w.tx, self.backend, entry.after(user)).await?;
+        w.commit().await
+    }
+
+    /// The account and its password hash, for signing in.
+    pub async fn user_for_sign_in(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1");
+        let Some(row) = sqlx::query(&sql).bind(username.to_owned()).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let hash: String = row.try_get("password_hash")?;
+        Ok(Some((self.user_from(&row).await?, hash)))
+    }
+
+    pub async fn user(&self, id: Uuid) -> Result<User, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))?;
+        self.user_from(&row).await
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in &rows {
+            users.push(self.user_from(row).await?);
+        }
+        Ok(users)
+    }
+
+    async fn user_from(&self, row: &AnyRow) -> Result<User, StoreError> {
+        let id: String = row.try_get("id")?;
+        let practices =
+            sqlx::query("SELECT practice FROM user_practices WHERE user_id = $1 ORDER BY practice")
+                .bind(id.clone())
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| ods(&r.try_get::<String, _>("practice")?))
+                .collect::<Result<_, _>>()?;
+        let role: String = row.try_get("role")?;
+        Ok(User {
+            id: uuid(&id)?,
+            username: row.try_get("username")?,
+            display_name: row.try_get("display_name")?,
+            role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+            staff_id: row.try_get::<Option<String>, _>("staff_id")?.as_deref().map(uuid).transpose()?,
+            organisation: row
+                .try_get::<Option<String>, _>("organisation")?
+                .as_deref()
+                .map(ods)
+                .transpose()?,
+            practices,
+            active: row.try_get::<i64, _>("active")? != 0,
+        })
+    }
+
+    /// Replaces a password and signs the account out everywhere (all sessions end).
+    pub async fn set_password(
+        &self,
+        user_id: Uuid,
+        password_hash: &str,
+        actor: &Actor,
+        action: &str,
+    ) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+            .bind(password_hash.to_owned())
+            .bind(storage_time(Timestamp::now()))
+            .bind(user_id.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {user_id}")));
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id.to_string())
+            .execute(&mut *w.tx)
+            .await?;
+        append(&mut w.tx, self.backend, AuditEntry::new(actor, action).record("user", user_id)).await?;
+        w.commit().await
+    }
+
+    /// Starts a session, recording the sign-in in the same transaction.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user: &User,
+        csrf_token: &str,
+        expires_at: Timestamp,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let now = storage_time(Timestamp::now());
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, current_practice, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(token_hash.to_owned())
+        .bind(user.id.to_string())
+        .bind(csrf_token.to_owned())
+        .bind(user.practices.first().map(ToString::to_string))
+        .bind(now)
+        .bind(storage_time(expires_at))
+        .execute(&mut *w.tx)
+        .await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE username = $1")
+            .bind(user.username.clone())
+            .execute(&mut *w.tx)
+            .await?;
+        append(&mut w.tx, self.backend, AuditEntry::new(actor, "sign_in").record("user", user.id)).await?;
+        w.commit().await
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.current_practice, s.created_at, s.last_seen_at, s.expires_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        );
+        let Some(row) = sqlx::query(&sql).bind(token_hash.to_owned()).fetch_optional(&self.pool).await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(SessionRecord {
+            user: self.user_from(&row).await?,
+            csrf_token: row.try_get("csrf_token")?,
+            current_practice: row
+                .try_get::<Option<String>, _>("current_practice")?
+                .as_deref()
+                .map(ods)
+                .transpose()?,
+            created_at: time(&row, "created_at")?,
+            last_seen_at: time(&row, "last_seen_at")?,
+            expires_at: time(&row, "expires_at")?,
+        }))
+    }
+
+    /// Marks the session used now (its idle clock restarts). Not audited: it is not a change anyone made.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        current_practice: Option<&OdsCode>,
+    ) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, current_practice = COALESCE($2, current_practice) WHERE token_hash = $3")
+            .bind(storage_time(Timestamp::now()))
+            .bind(current_practice.map(ToString::to_string))
+            .bind(token_hash.to_owned())
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await
+    }
+
+    /// Ends a session; `action` says why (`sign_out`, `session.expired`).
+    pub async fn end_session(&self, token_hash: &str, actor: &Actor, action: &str) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_owned())
+            .execute(&mut *w.tx)
+            .await?;
+        if done.rows_affected() > 0 {
+            let mut entry = AuditEntry::new(actor, action);
+            if let Some(id) = &actor.user_id {
+                entry = entry.record("user", id);
+            }
+            append(&mut w.tx, self.backend, entry).await?;
+        }
+        w.commit().await
+    }
+
+    /// Records a failed sign-in (the audit record and the throttle count) in one transaction.
+    pub async fn record_sign_in_failure(&self, username: &str, actor: &Actor) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        sqlx::query("INSERT INTO sign_in_failures (id, username, client, at) VALUES ($1, $2, $3, $4)")
+            .bind(Uuid::now_v7().to_string())
+            .bind(username.to_owned())
+            .bind(actor.client.clone().unwrap_or_default())
+            .bind(storage_time(Timestamp::now()))
+            .execute(&mut *w.tx)
+            .await?;
+        let entry =
+            AuditEntry::new(actor, "sign_in.failed").after(&serde_json::json!({ "username": username }));
+        append(&mut w.tx, self.backend, entry).await?;
+        w.commit().await
+    }
+
+    /// Failed sign-ins since `since` for this username or from this client, whichever is more.
+    pub async fn recent_sign_in_failures(
+        &self,
+        username: &str,
+        client: &str,
+        since: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let since = storage_time(since);
+        let mut most = 0;
+        for (column, value) in [("username", username), ("client", client)] {
+            let row = sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM sign_in_failures WHERE {column} = $1 AND at >= $2"
+            ))
+            .bind(value.to_owned())
+            .bind(since.clone())
+            .fetch_one(&self.pool)
+            .await?;
+            most = most.max(row.try_get::<i64, _>("n")?);
+        }
+        Ok(most)
+    }
+
+    pub async fn create_api_token(
+        &self,
+        user: &User,
+        name: &str,
+        token_hash: &str,
+        actor: &Actor,
+    ) -> Result<Uuid, StoreError> {
+        let id = Uuid::now_v7();
+        let mut w = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id.to_string())
+        .bind(user.id.to_string())
+        .bind(name.to_owned())
+        .bind(token_hash.to_owned())
+        .bind(storage_time(Timestamp::now()))
+        .execute(&mut *w.tx)
+        .await?;
+        let entry = AuditEntry::new(actor, "api_token.create").record("api_token", id);
+        append(
+            &mut w.tx,
+            self.backend,
+            entry.after(&serde_json::json!({ "name": name, "user": user.username })),
+        )
+        .await?;
+        w.commit().await?;
+        Ok(id)
+    }
+
+    /// The live (unrevoked) token's owner, marking the token used.
+    pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let row =
+            sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+                .bind(token_hash.to_owned())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else { return Ok(None) };
+        let (id, user_id): (String, String) = (row.try_get("id")?, row.try_get("user_id")?);
+        let mut w = self.begin_write().await?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(storage_time(Timestamp::now()))
+            .bind(id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        Ok(Some(self.user(uuid(&user_id)?).await?))
+    }
+
+    pub async fn api_tokens(&self, user_id: Uuid) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at",
+        )
+        .bind(user_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let optional_time = |row: &AnyRow, column: &str| -> Result<Option<Timestamp>, StoreError> {
+            match row.try_get::<Option<String>, _>(column)? {
+                Some(_) => time(row, column).map(Some),
+                None => Ok(None),
+            }
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(ApiTokenInfo {
+                    id: uuid(&row.try_get::<String, _>("id")?)?,
+                    name: row.try_get("name")?,
+                    created_at: time(row, "created_at")?,
+                    last_used_at: optional_time(row, "last_used_at")?,
+                    revoked_at: optional_time(row, "revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one of the user's tokens; another user's token is "not found".
+    pub async fn revoke_api_token(
+        &self,
+        user_id: Uuid,
+        token_id: Uuid,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(storage_time(Timestamp::now()))
+        .bind(token_id.to_string())
+        .bind(user_id.to_string())
+        .execute(&mut *w.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("API token {token_id}")));
+        }
+        append(
+            &mut w.tx,
+            self.backend,
+            AuditEntry::new(actor, "api_token.revoke").record("api_token", token_id),
+        )
+        .await?;
+        w.commit().await
+    }
+}

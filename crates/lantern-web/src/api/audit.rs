@@ -1,0 +1,54 @@
+//! The audit trail for practice leads (their practices' records) and administrators (everything).
+
+use super::json::ApiQuery;
+use crate::auth::CurrentUser;
+use crate::error::ErrorBody;
+use crate::{ApiError, AppState};
+use axum::extract::State;
+use axum::Json;
+use lantern_core::access::Role;
+use lantern_core::audit::AuditRecord;
+use lantern_store::AuditFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// e.g. `episode.edit`, `sign_in.failed`.
+    action: Option<String>,
+    username: Option<String>,
+    /// The id of the record the entries are about.
+    record_id: Option<String>,
+    /// Only records before this sequence number (to page back).
+    before: Option<i64>,
+    /// At most this many (1 to 1,000; default 100).
+    limit: Option<i64>,
+}
+
+/// What a user may read of the trail: administrators everything, leads their practices' records.
+pub fn filter_for(user: &CurrentUser, query: &AuditQuery) -> AuditFilter {
+    let practices = match user.role() {
+        Role::Admin => None,
+        _ => Some(user.practices.iter().map(ToString::to_string).collect()),
+    };
+    AuditFilter {
+        practices,
+        include_unplaced: false,
+        action: query.action.clone(),
+        username: query.username.clone(),
+        record_id: query.record_id.clone(),
+        before_seq: query.before,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditRecord>), (status = 403, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<Vec<AuditRecord>>, ApiError> {
+    let filter = filter_for(&user, &query);
+    Ok(Json(state.store.audit_records(&filter, query.limit.unwrap_or(100).clamp(1, 1_000)).await?))
+}

@@ -1,0 +1,13 @@
+//! Who is asking: sessions for people in browsers, bearer tokens for programs. Every request passes
+//! through [`authenticate`]; each route then declares who may use it in [`routes`].
+
+mod accounts;
+mod password;
+pub mod routes;
+mod secrets;
+pub mod session;
+
+pub use accounts::{create_account, NewUser};
+pub use password::{hash_password, verify_password};
+pub use secrets::{hash_secret, new_secret};
+pub use session::{authenticate, CurrentUser, SessionConfig, SESSION_COOKIE};

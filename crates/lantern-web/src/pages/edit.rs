@@ -1,0 +1,108 @@
+//! Correcting an episode: the same form, filled in, saving a new version (the old one is kept).
+
+use super::csrf;
+use super::episode_form::{Mode, Notice, PageContext};
+use super::form::LogForm;
+use super::log::{urlencode, with_duration};
+use super::{message, render};
+use crate::api::scope;
+use crate::auth::CurrentUser;
+use crate::{submit, ApiError, AppState};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_core::episode::EpisodeInput;
+use lantern_core::record::EpisodeRecord;
+use lantern_core::validation::ValidationErrors;
+use uuid::Uuid;
+
+/// The episode, if this user may change it; otherwise the page to show instead.
+async fn editable(state: &AppState, user: &CurrentUser, id: &str) -> Result<EpisodeRecord, Response> {
+    let not_found = || {
+        message(
+            StatusCode::NOT_FOUND,
+            "Episode not found",
+            "It may have been deleted, or belong to another practice.",
+        )
+    };
+    let id = Uuid::parse_str(id).map_err(|_| not_found())?;
+    let record = state.store.episode(id).await.map_err(|_| not_found())?;
+    let record = scope::episode(user, record).map_err(|_| not_found())?;
+    if record.deleted.is_some() {
+        return Err(not_found());
+    }
+    scope::may_change(user, &record).map_err(|_| {
+        message(
+            StatusCode::FORBIDDEN,
+            "You cannot edit this episode",
+            "Staff edit the episodes they logged or helped with. Ask your practice manager to correct it.",
+        )
+    })?;
+    Ok(record)
+}
+
+pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
+    let record = match editable(&state, &user, &id).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    let context = match PageContext::load(&state, &user, Some(record.episode.practice.as_str())).await {
+        Ok(context) => context,
+        Err(response) => return response,
+    };
+    let mut input = EpisodeInput::from(&record.episode);
+    input.occurred_at = Some(
+        lantern_core::episode::local_time(record.episode.occurred_at).strftime("%Y-%m-%dT%H:%M").to_string(),
+    );
+    let mode = Mode::Edit { id: record.id, version: record.version };
+    match context.page(&state.store, &input, &ValidationErrors(Vec::new()), None, Notice::None, mode).await {
+        Ok(page) => render(&page),
+        Err(error) => error.into_response(),
+    }
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = LogForm::parse(&body);
+    if let Some(response) = csrf::rejected(&user, &form) {
+        return response;
+    }
+    let record = match editable(&state, &user, &id).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    let (mut input, duration_error) = form.to_input();
+    input.practice = record.episode.practice.to_string();
+    let version = form.one("version").and_then(|v| v.parse().ok()).unwrap_or(record.version);
+    let context = match PageContext::load(&state, &user, Some(&input.practice)).await {
+        Ok(context) => context,
+        Err(response) => return response,
+    };
+    let errors = match (submit::validate(&state.store, &input, submit::Mode::Edit).await, duration_error) {
+        (Ok(episode), None) => {
+            match state.store.update_episode(record.id, Some(version), &episode, &user.actor()).await {
+                Ok(_) => {
+                    return Redirect::to(&format!("/log?practice={}&edited=true", urlencode(&input.practice)))
+                        .into_response()
+                }
+                Err(lantern_store::StoreError::Conflict(reason)) => {
+                    ValidationErrors::single("helpers", reason)
+                }
+                Err(error) => return ApiError::from(error).into_response(),
+            }
+        }
+        (Err(ApiError::Invalid(errors)), duration_error) => with_duration(errors, duration_error),
+        (Ok(_), Some(message)) => ValidationErrors::single("duration_other", message),
+        (Err(other), _) => return other.into_response(),
+    };
+    let mode = Mode::Edit { id: record.id, version };
+    match context.page(&state.store, &input, &errors, form.one("duration_other"), Notice::None, mode).await {
+        Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
+        Err(error) => error.into_response(),
+    }
+}

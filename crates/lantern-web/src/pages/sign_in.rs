@@ -1,0 +1,186 @@
+//! Signing in and out. Unknown usernames and wrong passwords get the same answer after the same work,
+//! and repeated failures from one username or one address are refused for a while.
+
+use super::form::LogForm as Form;
+use super::render;
+use super::shell::Shell;
+use crate::auth::session::{cookie, Client, MaybeUser};
+use crate::auth::{hash_secret, new_secret, verify_password, CurrentUser, SESSION_COOKIE};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::{SignedDuration, Timestamp};
+use lantern_core::audit::Actor;
+use serde::Deserialize;
+
+const SIGN_IN_COOKIE: &str = "lantern_sign_in";
+/// Five wrong passwords in fifteen minutes, from one username or one address, and sign-in pauses.
+const MAX_FAILURES: i64 = 5;
+const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    shell: Shell,
+    csrf: String,
+    next: String,
+    username: String,
+    problem: Option<&'static str>,
+    signed_out: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+    #[serde(default)]
+    signed_out: bool,
+}
+
+pub async fn show(State(state): State<AppState>, Query(query): Query<SignInQuery>) -> Response {
+    page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, query.signed_out)
+}
+
+/// A fresh form with a fresh sign-in CSRF token (double-submitted: cookie and hidden field).
+fn page(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    username: String,
+    problem: Option<&'static str>,
+    signed_out: bool,
+) -> Response {
+    let csrf = new_secret();
+    let mut shell = Shell::public("Sign in");
+    shell.has_errors = problem.is_some();
+    let html = render(&SignInPage { shell, csrf: csrf.clone(), next, username, problem, signed_out });
+    let mut response = (status, html).into_response();
+    if let Ok(value) = state.sessions.cookie(SIGN_IN_COOKIE, &csrf, 1800).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Only paths on this site, so a crafted link cannot send people elsewhere after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    client: Client,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    let next = safe_next(form.one("next").as_deref());
+    let username = form.one("username").unwrap_or_default().trim().to_lowercase();
+    let password = form.one("password").unwrap_or_default();
+    let expected = cookie(&headers, SIGN_IN_COOKIE);
+    if expected.is_none() || expected != form.one("csrf") {
+        return page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            next,
+            username,
+            Some("The sign-in form had expired. Try again."),
+            false,
+        );
+    }
+    let client_key = client.0.clone().unwrap_or_default();
+    let since = Timestamp::now() - FAILURE_WINDOW;
+    match state.store.recent_sign_in_failures(&username, &client_key, since).await {
+        Ok(failures) if failures >= MAX_FAILURES => {
+            let problem = "Too many failed attempts. Wait 15 minutes, then try again.";
+            return page(&state, StatusCode::TOO_MANY_REQUESTS, next, username, Some(problem), false);
+        }
+        Ok(_) => {}
+        Err(error) => return crate::ApiError::from(error).into_response(),
+    }
+    let found = match state.store.user_for_sign_in(&username).await {
+        Ok(found) => found.filter(|(user, _)| user.active),
+        Err(error) => return crate::ApiError::from(error).into_response(),
+    };
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let valid = verify_password(password, hash).await;
+    let Some(user) = user.filter(|_| valid) else {
+        let actor = Actor { client: client.0, ..Actor::system("sign-in") };
+        if let Err(error) = state.store.record_sign_in_failure(&username, &actor).await {
+            return crate::ApiError::from(error).into_response();
+        }
+        return page(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            next,
+            username,
+            Some("The username or password is incorrect"),
+            false,
+        );
+    };
+    // A session cookie from before signing in is never reused: a fresh token defeats session fixation.
+    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
+        let actor = Actor { client: client.0.clone(), ..Actor::system("sign-in") };
+        let _ = state.store.end_session(&hash_secret(&old), &actor, "session.replaced").await;
+    }
+    let token = new_secret();
+    let actor = Actor {
+        user_id: Some(user.id.to_string()),
+        username: user.username.clone(),
+        role: user.role.code().to_owned(),
+        organisation: user.organisation.as_ref().or(user.practices.first()).map(ToString::to_string),
+        client: client.0,
+    };
+    let expires = Timestamp::now() + state.sessions.absolute;
+    if let Err(error) =
+        state.store.create_session(&hash_secret(&token), &user, &new_secret(), expires, &actor).await
+    {
+        return crate::ApiError::from(error).into_response();
+    }
+    let mut response = Redirect::to(&next).into_response();
+    let max_age = state.sessions.absolute.as_secs();
+    for cookie in
+        [state.sessions.cookie(SESSION_COOKIE, &token, max_age), state.sessions.cookie(SIGN_IN_COOKIE, "", 0)]
+    {
+        if let Ok(value) = cookie.parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+pub async fn sign_out(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> Response {
+    if let Some(response) = super::csrf::rejected(&user, &Form::parse(&body)) {
+        return response;
+    }
+    if let Some(hash) = &user.session_hash {
+        if let Err(error) = state.store.end_session(hash, &user.actor(), "sign_out").await {
+            return crate::ApiError::from(error).into_response();
+        }
+    }
+    let mut response = Redirect::to("/sign-in?signed_out=true").into_response();
+    if let Ok(value) = state.sessions.cookie(SESSION_COOKIE, "", 0).parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Signed-out visitors to `/` go to sign in; signed-in ones to the first page their role has.
+pub async fn home(MaybeUser(user): MaybeUser) -> Response {
+    match user.map(|u| u.role()) {
+        None => Redirect::to("/sign-in").into_response(),
+        Some(lantern_core::access::Role::Analyst | lantern_core::access::Role::Researcher) => {
+            Redirect::to("/account").into_response()
+        }
+        Some(_) => Redirect::to("/log").into_response(),
+    }
+}
