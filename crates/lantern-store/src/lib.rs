@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod audit_actions;
 mod episodes;
 mod error;
 mod import;

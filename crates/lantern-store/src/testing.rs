@@ -14,6 +14,14 @@ pub struct TestDatabase {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestDatabase {
+    /// Runs SQL behind the store's back, as someone with direct database access could (used to prove
+    /// that tampering is detected).
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        Ok(self.store.pool.execute(sql).await?.rows_affected())
+    }
+}
+
 pub async fn sqlite() -> TestDatabase {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path: PathBuf = dir.path().join("lantern.db");

@@ -334,3 +334,23 @@ async fn foreign_keys_are_enforced(store: Store) {
     assert!(store.create_episode(&orphan, &lantern_core::audit::Actor::system("test")).await.is_err());
     assert_eq!(store.list_episodes(&EpisodeFilter::default(), 10, 0).await.expect("list").total, 0);
 }
+
+/// The audit filter's list of actions: each once, alphabetical, within the practices asked about.
+mod audit_actions {
+    use super::*;
+
+    contract!(audit_actions_are_listed_once_within_the_practices_asked);
+
+    async fn audit_actions_are_listed_once_within_the_practices_asked(store: Store) {
+        let seed = seed(&store).await;
+        let actor = lantern_core::audit::Actor::system("test");
+        store.set_service_enabled(&seed.practice, "nhs_app", false, &actor).await.expect("switch");
+        store.audit(lantern_core::audit::AuditEntry::new(&actor, "export.audit")).await.expect("audit");
+        let all = store.audit_actions(None).await.expect("actions");
+        assert_eq!(all, ["export.audit", "practice.save", "service.disable", "staff.add"]);
+        let here = store.audit_actions(Some(&[seed.practice.to_string()])).await.expect("actions");
+        assert_eq!(here, ["practice.save", "service.disable", "staff.add"], "unplaced records left out");
+        assert!(store.audit_actions(Some(&["B82002".to_owned()])).await.expect("actions").is_empty());
+        assert!(store.audit_actions(Some(&[])).await.expect("actions").is_empty());
+    }
+}

@@ -76,6 +76,12 @@ async fn main() -> anyhow::Result<()> {
                         .await?
                 }
             };
+            let detail = serde_json::json!({ "rows": rows, "practice": practice });
+            let entry = lantern_core::audit::AuditEntry::new(
+                &lantern_core::audit::Actor::system("lantern export"),
+                "export.episodes",
+            );
+            store.audit(entry.after(&detail)).await?;
             eprintln!("{rows} episodes exported");
             Ok(())
         }

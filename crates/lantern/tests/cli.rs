@@ -187,3 +187,27 @@ fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
     let status = running.0.wait().expect("wait");
     assert!(status.success(), "SIGTERM is a graceful stop, not a crash: {status:?}");
 }
+
+#[test]
+fn editing_an_audit_record_by_hand_makes_verify_fail_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "demo.db");
+    assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
+    let intact = lantern(&["audit", "verify", "--database", &db], &[]);
+    assert!(intact.status.success(), "{}", text(&intact.stderr));
+    assert!(text(&intact.stdout).contains("audit trail intact"), "{}", text(&intact.stdout));
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        use sqlx::Executor;
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{db}")).await.expect("open");
+        pool.execute("DROP TRIGGER audit_events_no_update").await.expect("drop guard");
+        pool.execute("UPDATE audit_events SET after_json = replace(after_json, '\"duration_minutes\":', '\"duration_minutes\":1') WHERE seq = 42")
+            .await
+            .expect("tamper");
+        pool.close().await;
+    });
+    let broken = lantern(&["audit", "verify", "--database", &db], &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(text(&broken.stderr).contains("audit record 42"), "{}", text(&broken.stderr));
+}

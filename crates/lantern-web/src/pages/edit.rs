@@ -58,7 +58,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     let mode = Mode::Edit { id: record.id, version: record.version };
     match context.page(&state.store, &input, &ValidationErrors(Vec::new()), None, Notice::None, mode).await {
         Ok(page) => render(&page),
-        Err(error) => error.into_response(),
+        Err(error) => super::failure::page(error),
     }
 }
 
@@ -93,16 +93,16 @@ pub async fn save(
                 Err(lantern_store::StoreError::Conflict(reason)) => {
                     ValidationErrors::single("helpers", reason)
                 }
-                Err(error) => return ApiError::from(error).into_response(),
+                Err(error) => return super::failure::page(error.into()),
             }
         }
         (Err(ApiError::Invalid(errors)), duration_error) => with_duration(errors, duration_error),
         (Ok(_), Some(message)) => ValidationErrors::single("duration_other", message),
-        (Err(other), _) => return other.into_response(),
+        (Err(other), _) => return super::failure::page(other),
     };
     let mode = Mode::Edit { id: record.id, version };
     match context.page(&state.store, &input, &errors, form.one("duration_other"), Notice::None, mode).await {
         Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => super::failure::page(error),
     }
 }

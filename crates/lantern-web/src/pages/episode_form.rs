@@ -8,7 +8,7 @@ use crate::auth::CurrentUser;
 use crate::{ApiError, AppState};
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use jiff::{tz::TimeZone, Timestamp};
 use lantern_core::access::Role;
 use lantern_core::episode::{local_time, EpisodeInput, PRACTICE_TIME_ZONE};
@@ -127,7 +127,7 @@ impl PageContext {
         user: &CurrentUser,
         requested: Option<&str>,
     ) -> Result<Self, Response> {
-        let internal = |e: ApiError| e.into_response();
+        let internal = super::failure::page;
         let chosen = match requested.map(OdsCode::parse) {
             Some(Ok(code)) if user.can_reach(&code) => Some(code),
             Some(_) => None,

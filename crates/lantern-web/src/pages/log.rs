@@ -45,7 +45,7 @@ pub async fn show(
     // Looking at a practice makes it the one this session works in.
     if let (Some(hash), Some(_)) = (&user.session_hash, &query.practice) {
         if let Err(error) = state.store.touch_session(hash, Some(&context.settings.practice.ods_code)).await {
-            return ApiError::from(error).into_response();
+            return super::failure::page(error.into());
         }
     }
     let helper = remembered_helper(&headers)
@@ -71,7 +71,7 @@ pub async fn show(
     };
     match context.page(&state.store, &blank, &ValidationErrors(Vec::new()), None, notice, Mode::New).await {
         Ok(page) => render(&page),
-        Err(error) => error.into_response(),
+        Err(error) => super::failure::page(error),
     }
 }
 
@@ -88,16 +88,16 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, body: Byte
     let errors = match (submit::validate(&state.store, &input, submit::Mode::New).await, duration_error) {
         (Ok(episode), None) => match state.store.create_episode(&episode, &user.actor()).await {
             Ok(record) => return logged_redirect(&context, &record),
-            Err(error) => return ApiError::from(error).into_response(),
+            Err(error) => return super::failure::page(error.into()),
         },
         (Err(ApiError::Invalid(errors)), duration_error) => with_duration(errors, duration_error),
         (Ok(_), Some(message)) => ValidationErrors::single("duration_other", message),
-        (Err(other), _) => return other.into_response(),
+        (Err(other), _) => return super::failure::page(other),
     };
     let other_minutes = form.one("duration_other");
     match context.page(&state.store, &input, &errors, other_minutes, Notice::None, Mode::New).await {
         Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
-        Err(error) => error.into_response(),
+        Err(error) => super::failure::page(error),
     }
 }
 
@@ -130,7 +130,7 @@ pub async fn undo(State(state): State<AppState>, user: CurrentUser, body: Bytes)
         Ok(_) | Err(lantern_store::StoreError::Conflict(_)) => {
             Redirect::to(&format!("/log?practice={}&undone=true", urlencode(&practice))).into_response()
         }
-        Err(error) => ApiError::from(error).into_response(),
+        Err(error) => super::failure::page(error.into()),
     }
 }
 

@@ -102,11 +102,11 @@ pub async fn submit(
             return page(&state, StatusCode::TOO_MANY_REQUESTS, next, username, Some(problem), false);
         }
         Ok(_) => {}
-        Err(error) => return crate::ApiError::from(error).into_response(),
+        Err(error) => return super::failure::page(error.into()),
     }
     let found = match state.store.user_for_sign_in(&username).await {
         Ok(found) => found.filter(|(user, _)| user.active),
-        Err(error) => return crate::ApiError::from(error).into_response(),
+        Err(error) => return super::failure::page(error.into()),
     };
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
@@ -116,7 +116,7 @@ pub async fn submit(
     let Some(user) = user.filter(|_| valid) else {
         let actor = Actor { client: client.0, ..Actor::system("sign-in") };
         if let Err(error) = state.store.record_sign_in_failure(&username, &actor).await {
-            return crate::ApiError::from(error).into_response();
+            return super::failure::page(error.into());
         }
         return page(
             &state,
@@ -144,7 +144,7 @@ pub async fn submit(
     if let Err(error) =
         state.store.create_session(&hash_secret(&token), &user, &new_secret(), expires, &actor).await
     {
-        return crate::ApiError::from(error).into_response();
+        return super::failure::page(error.into());
     }
     let mut response = Redirect::to(&next).into_response();
     let max_age = state.sessions.absolute.as_secs();
@@ -164,7 +164,7 @@ pub async fn sign_out(State(state): State<AppState>, user: CurrentUser, body: By
     }
     if let Some(hash) = &user.session_hash {
         if let Err(error) = state.store.end_session(hash, &user.actor(), "sign_out").await {
-            return crate::ApiError::from(error).into_response();
+            return super::failure::page(error.into());
         }
     }
     let mut response = Redirect::to("/sign-in?signed_out=true").into_response();

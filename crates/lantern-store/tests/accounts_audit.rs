@@ -1,0 +1,170 @@
+//! Accounts, sessions, tokens and the audit trail, against SQLite and PostgreSQL.
+
+use jiff::{SignedDuration, Timestamp};
+use lantern_core::access::{Role, User};
+use lantern_core::audit::{Actor, AuditEntry};
+use lantern_core::ods::OdsCode;
+use lantern_core::practice::Practice;
+use lantern_core::staff::StaffMember;
+use lantern_store::testing::{self, TestDatabase};
+use lantern_store::{AuditFilter, StoreError};
+use uuid::Uuid;
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = super::testing::postgres().await { super::$name(db).await; }
+            })*
+        }
+    };
+}
+
+contract!(
+    every_write_is_audited_in_a_verifiable_chain,
+    audit_records_cannot_be_updated_or_deleted,
+    tampering_by_hand_is_named_by_verify,
+    accounts_and_sessions_round_trip,
+    tokens_are_revocable_and_scoped_to_their_owner,
+    sign_in_failures_are_counted_per_user_and_client,
+);
+
+fn actor(name: &str) -> Actor {
+    Actor { client: Some("192.0.2.7".into()), ..Actor::system(name) }
+}
+
+async fn practice(db: &TestDatabase) -> OdsCode {
+    let code = OdsCode::parse("A81001").expect("valid");
+    let practice =
+        Practice { ods_code: code.clone(), name: "Test".into(), pcn: None, icb: None, list_size: 100 };
+    db.store.upsert_practice(&practice, false, &actor("setup")).await.expect("practice");
+    code
+}
+
+fn user(practice: &OdsCode) -> User {
+    User {
+        id: Uuid::now_v7(),
+        username: "asha".into(),
+        display_name: "Asha".into(),
+        role: Role::Staff,
+        staff_id: None,
+        organisation: None,
+        practices: vec![practice.clone()],
+        active: true,
+    }
+}
+
+async fn every_write_is_audited_in_a_verifiable_chain(db: TestDatabase) {
+    let code = practice(&db).await;
+    let member = StaffMember::new(code.clone(), "Ben", "gp").expect("valid");
+    db.store.add_staff(&member, &actor("setup")).await.expect("staff");
+    db.store.set_service_enabled(&code, "sms_links", false, &actor("setup")).await.expect("switch");
+    db.store.audit(AuditEntry::new(&actor("someone"), "export.episodes")).await.expect("audit");
+    let records = db.store.audit_records(&AuditFilter::default(), 100).await.expect("records");
+    let actions: Vec<&str> = records.iter().rev().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["practice.save", "staff.add", "service.disable", "export.episodes"]);
+    assert_eq!(records[0].actor.client.as_deref(), Some("192.0.2.7"));
+    assert_eq!(records[1].practice.as_deref(), Some("A81001"));
+    assert!(records[2].after.as_deref().is_some_and(|a| a.contains("\"display_name\":\"Ben\"")));
+    assert_eq!(db.store.verify_audit().await.expect("verify"), Ok(4));
+    let only_staff = AuditFilter { action: Some("staff.add".into()), ..AuditFilter::default() };
+    assert_eq!(db.store.audit_records(&only_staff, 10).await.expect("records").len(), 1);
+    let elsewhere = AuditFilter { practices: Some(vec!["B82002".into()]), ..AuditFilter::default() };
+    assert!(db.store.audit_records(&elsewhere, 10).await.expect("records").is_empty());
+}
+
+async fn audit_records_cannot_be_updated_or_deleted(db: TestDatabase) {
+    practice(&db).await;
+    assert!(db.execute_raw("UPDATE audit_events SET username = 'mallory'").await.is_err(), "append-only");
+    assert!(db.execute_raw("DELETE FROM audit_events").await.is_err(), "append-only");
+    assert_eq!(db.store.verify_audit().await.expect("verify"), Ok(1));
+}
+
+async fn tampering_by_hand_is_named_by_verify(db: TestDatabase) {
+    let code = practice(&db).await;
+    for name in ["A", "B", "C"] {
+        let member = StaffMember::new(code.clone(), name, "nurse").expect("valid");
+        db.store.add_staff(&member, &actor("setup")).await.expect("staff");
+    }
+    // Someone with direct database access removes the guard and edits record 3.
+    let drop_guard = match db.store.backend() {
+        lantern_store::Backend::Sqlite => "DROP TRIGGER audit_events_no_update",
+        lantern_store::Backend::Postgres => "DROP TRIGGER audit_events_no_change ON audit_events",
+    };
+    db.execute_raw(drop_guard).await.expect("drop trigger");
+    db.execute_raw("UPDATE audit_events SET username = 'mallory' WHERE seq = 3").await.expect("tamper");
+    let broken = db.store.verify_audit().await.expect("verify").expect_err("tampering is detected");
+    assert_eq!(broken.seq, 3, "{broken}");
+    assert!(broken.to_string().contains("audit record 3"), "{broken}");
+}
+
+async fn accounts_and_sessions_round_trip(db: TestDatabase) {
+    let code = practice(&db).await;
+    let asha = user(&code);
+    db.store.create_user(&asha, "$argon2id$fake", &actor("setup")).await.expect("user");
+    let again =
+        db.store.create_user(&User { id: Uuid::now_v7(), ..asha.clone() }, "x", &actor("setup")).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "usernames are unique");
+    let (found, hash) = db.store.user_for_sign_in("asha").await.expect("lookup").expect("exists");
+    assert_eq!((found, hash.as_str()), (asha.clone(), "$argon2id$fake"));
+    let expires = Timestamp::now() + SignedDuration::from_hours(1);
+    db.store.create_session("hash-1", &asha, "csrf-1", expires, &actor("asha")).await.expect("session");
+    let session = db.store.session("hash-1").await.expect("lookup").expect("exists");
+    assert_eq!((session.user.id, session.csrf_token.as_str()), (asha.id, "csrf-1"));
+    assert_eq!(session.current_practice, Some(code.clone()));
+    db.store
+        .set_password(asha.id, "$argon2id$new", &actor("admin"), "user.password_reset")
+        .await
+        .expect("reset");
+    assert!(db.store.session("hash-1").await.expect("lookup").is_none(), "a password reset ends sessions");
+    db.store.create_session("hash-2", &asha, "csrf-2", expires, &actor("asha")).await.expect("session");
+    db.store.end_session("hash-2", &actor("asha"), "sign_out").await.expect("end");
+    assert!(db.store.session("hash-2").await.expect("lookup").is_none());
+    let actions: Vec<String> = db
+        .store
+        .audit_records(&AuditFilter::default(), 20)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    for expected in ["user.create", "sign_in", "user.password_reset", "sign_out"] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+    }
+}
+
+async fn tokens_are_revocable_and_scoped_to_their_owner(db: TestDatabase) {
+    let code = practice(&db).await;
+    let asha = user(&code);
+    db.store.create_user(&asha, "x", &actor("setup")).await.expect("user");
+    let id = db.store.create_api_token(&asha, "script", "token-hash", &actor("asha")).await.expect("token");
+    assert_eq!(db.store.api_token_user("token-hash").await.expect("lookup").map(|u| u.id), Some(asha.id));
+    assert!(matches!(
+        db.store.revoke_api_token(Uuid::now_v7(), id, &actor("x")).await,
+        Err(StoreError::NotFound(_))
+    ));
+    db.store.revoke_api_token(asha.id, id, &actor("asha")).await.expect("revoke");
+    assert!(db.store.api_token_user("token-hash").await.expect("lookup").is_none());
+    let listed = db.store.api_tokens(asha.id).await.expect("list");
+    assert!(listed[0].revoked_at.is_some() && listed[0].last_used_at.is_some());
+}
+
+async fn sign_in_failures_are_counted_per_user_and_client(db: TestDatabase) {
+    practice(&db).await;
+    let since = Timestamp::now() - SignedDuration::from_mins(15);
+    for _ in 0..3 {
+        db.store.record_sign_in_failure("nobody", &actor("sign-in")).await.expect("failure");
+    }
+    assert_eq!(db.store.recent_sign_in_failures("nobody", "203.0.113.1", since).await.expect("count"), 3);
+    assert_eq!(
+        db.store.recent_sign_in_failures("someone", "192.0.2.7", since).await.expect("count"),
+        3,
+        "by client"
+    );
+    assert_eq!(db.store.recent_sign_in_failures("someone", "203.0.113.1", since).await.expect("count"), 0);
+    let failures = AuditFilter { action: Some("sign_in.failed".into()), ..AuditFilter::default() };
+    assert_eq!(db.store.audit_records(&failures, 10).await.expect("audit").len(), 3);
+}
