@@ -3,6 +3,7 @@
 mod csrf;
 mod edit;
 mod episode_form;
+mod failure;
 mod form;
 mod log;
 mod shell;
