@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod episode;
 pub mod identity;
+pub mod measures;
 pub mod ods;
 pub mod practice;
 pub mod record;
