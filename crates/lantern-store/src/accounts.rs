@@ -323,22 +323,31 @@ impl Store {
         Ok(id)
     }
 
-    /// The live (unrevoked) token's owner, marking the token used.
+    /// The live (unrevoked) token's owner. Its "last used" time is refreshed at most once a minute, so
+    /// reading with a token does not turn every request into a write.
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let row =
-            sqlx::query("SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-                .bind(token_hash.to_owned())
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query(
+            "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash.to_owned())
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let (id, user_id): (String, String) = (row.try_get("id")?, row.try_get("user_id")?);
-        let mut w = self.begin_write().await?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(storage_time(Timestamp::now()))
-            .bind(id)
-            .execute(&mut *w.tx)
-            .await?;
-        w.commit().await?;
+        let now = Timestamp::now();
+        let fresh = match row.try_get::<Option<String>, _>("last_used_at")? {
+            Some(_) => now.duration_since(time(&row, "last_used_at")?) < jiff::SignedDuration::from_secs(60),
+            None => false,
+        };
+        if !fresh {
+            let mut w = self.begin_write().await?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(storage_time(now))
+                .bind(id)
+                .execute(&mut *w.tx)
+                .await?;
+            w.commit().await?;
+        }
         Ok(Some(self.user(uuid(&user_id)?).await?))
     }
 

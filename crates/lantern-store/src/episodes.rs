@@ -2,6 +2,7 @@
 //! reason. Each write is one transaction, so a reader never sees half an episode.
 
 use crate::audit::append;
+use crate::rollups::Deltas;
 use crate::rows::{self, RECORD_COLUMNS, VERSION_COLUMNS};
 use crate::sql::{flag, join_codes};
 use crate::{Store, StoreError};
@@ -23,6 +24,9 @@ impl Store {
         let id = Uuid::now_v7();
         let mut w = self.begin_write().await?;
         insert_new(&mut w.tx, id, episode, Timestamp::now(), actor).await?;
+        let mut deltas = Deltas::default();
+        deltas.add(episode, 1);
+        deltas.apply(&mut w.tx).await?;
         append(&mut w.tx, self.backend, created(actor, id, episode)).await?;
         w.commit().await?;
         self.episode(id).await
@@ -75,6 +79,10 @@ impl Store {
             .execute(&mut *w.tx)
             .await?;
         replace_links(&mut w.tx, id, episode).await?;
+        let mut deltas = Deltas::default();
+        deltas.add(&current.record.episode, -1);
+        deltas.add(episode, 1);
+        deltas.apply(&mut w.tx).await?;
         let before = read_in(&mut w.tx, id).await?;
         let entry = AuditEntry::new(actor, "episode.edit").record("episode", id).practice(&episode.practice);
         append(&mut w.tx, self.backend, entry.before(&current.record).after(&before)).await?;
@@ -108,6 +116,9 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *w.tx)
             .await?;
+        let mut deltas = Deltas::default();
+        deltas.add(&current.record.episode, -1);
+        deltas.apply(&mut w.tx).await?;
         let after = read_in(&mut w.tx, id).await?;
         let entry =
             AuditEntry::new(actor, "episode.delete").record("episode", id).practice(&current.practice);

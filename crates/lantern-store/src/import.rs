@@ -33,6 +33,7 @@ impl Store {
         actor: &Actor,
     ) -> Result<ImportSummary, StoreError> {
         let mut summary = ImportSummary::default();
+        let mut deltas = crate::rollups::Deltas::default();
         let mut w = self.begin_write().await?;
         let now = Timestamp::now();
         for row in rows {
@@ -54,8 +55,10 @@ impl Store {
                 other => other,
             })?;
             append(&mut w.tx, self.backend, created(actor, id, &row.episode)).await?;
+            deltas.add(&row.episode, 1);
             summary.created += 1;
         }
+        deltas.apply(&mut w.tx).await?;
         let counts = [("created", summary.created), ("unchanged", summary.unchanged)];
         let entry =
             AuditEntry::new(actor, "episodes.import").after(&std::collections::BTreeMap::from(counts));

@@ -12,6 +12,7 @@ mod import;
 mod list;
 mod location;
 mod practices;
+mod rollups;
 mod rows;
 mod sql;
 #[cfg(feature = "testing")]
@@ -24,6 +25,7 @@ pub use import::{ImportRow, ImportSummary};
 pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};
 pub use location::{Backend, DatabaseLocation};
 pub use practices::PracticeSettings;
+pub use rollups::RollupDifference;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
@@ -89,6 +91,9 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        if self.rollups_missing().await? {
+            self.rebuild_rollups().await?;
+        }
         Ok(())
     }
 

@@ -1,12 +1,15 @@
 //! How fast can Lantern take episodes? Three measurements of the same write, from the outside in:
 //!
 //! 1. HTTP: `POST /api/v1/episodes` end to end against the real `lantern serve` binary (release build
-//!    under `cargo bench`), from concurrent clients, on a freshly seeded SQLite demo database.
-//! 2. Store: what the POST handler does, without HTTP or JSON: read the practice's settings, validate,
-//!    `Store::create_episode` (which writes four tables in one transaction and reads the record back).
+//!    under `cargo bench`), from concurrent clients with a demo account's API token, on a freshly
+//!    seeded SQLite demo database.
+//! 2. Store: what the POST handler does, without HTTP, JSON or authentication: read the practice's
+//!    settings, validate, `Store::create_episode` (the episode's rows and its audit record in one
+//!    transaction, then the record read back).
 //! 3. Raw SQLite through sqlx with the store's pragmas (WAL, synchronous=FULL), one transaction per
-//!    episode on one connection: (a) one `episode_versions`-shaped row; (b) the four rows the store
-//!    writes per episode. SQLite has one writer at a time, so one connection is its best case.
+//!    episode on one connection: (a) one `episode_versions`-shaped row; (b) everything the store writes
+//!    for a new episode (four rows plus the hash-chained audit record). SQLite has one writer at a time,
+//!    so one connection is its best case.
 //!
 //! Run with `cargo bench -p lantern --bench post_episodes` (or `bench/post-episodes`). Settings:
 //! `LANTERN_BENCH_REQUESTS` (default 5000 measured episodes per measurement), `LANTERN_BENCH_CLIENTS`

@@ -39,6 +39,21 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Check the dashboard's rollups.
+    #[command(subcommand)]
+    Rollups(RollupsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RollupsCommand {
+    /// Recompute every rollup from the episodes and report any difference (exit status 1 if any).
+    Check {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Replace the rollups with the recomputation when they differ.
+        #[arg(long)]
+        repair: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ mod serve;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand};
+use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, RollupsCommand};
 use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
 
 #[tokio::main]
@@ -99,6 +99,34 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Rollups(RollupsCommand::Check { database, repair }) => {
+            let store = open(&database.database).await?;
+            let differences = store.check_rollups().await?;
+            if differences.is_empty() {
+                println!("rollups match the episodes");
+                return Ok(());
+            }
+            for d in differences.iter().take(50) {
+                eprintln!(
+                    "{} {} {}={:?}: stored {} episodes / {} minutes, episodes say {} / {}",
+                    d.practice,
+                    d.day,
+                    d.dimension,
+                    d.key,
+                    d.stored.episodes,
+                    d.stored.minutes,
+                    d.recomputed.episodes,
+                    d.recomputed.minutes
+                );
+            }
+            eprintln!("{} rollups differ from the episodes", differences.len());
+            if repair {
+                store.rebuild_rollups().await?;
+                eprintln!("rollups rebuilt from the episodes");
+                return Ok(());
+            }
+            std::process::exit(1);
         }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&lantern_web::openapi_document())?);

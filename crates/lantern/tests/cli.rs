@@ -211,3 +211,26 @@ fn editing_an_audit_record_by_hand_makes_verify_fail_naming_it() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(text(&broken.stderr).contains("audit record 42"), "{}", text(&broken.stderr));
 }
+
+#[test]
+fn rollups_check_finds_a_hand_edited_rollup_and_repair_fixes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "demo.db");
+    assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
+    let clean = lantern(&["rollups", "check", "--database", &db], &[]);
+    assert!(clean.status.success(), "{}", text(&clean.stderr));
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        use sqlx::Executor;
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{db}")).await.expect("open");
+        pool.execute("UPDATE episode_rollups SET minutes = minutes + 5 WHERE rowid = (SELECT MIN(rowid) FROM episode_rollups)")
+            .await
+            .expect("edit");
+        pool.close().await;
+    });
+    let broken = lantern(&["rollups", "check", "--database", &db], &[]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(text(&broken.stderr).contains("1 rollups differ"), "{}", text(&broken.stderr));
+    assert!(lantern(&["rollups", "check", "--repair", "--database", &db], &[]).status.success());
+    assert!(lantern(&["rollups", "check", "--database", &db], &[]).status.success());
+}
