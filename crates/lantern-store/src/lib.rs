@@ -6,6 +6,7 @@
 mod accounts;
 mod audit;
 mod audit_actions;
+mod costs;
 mod episodes;
 mod error;
 mod import;

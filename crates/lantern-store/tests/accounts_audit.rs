@@ -168,3 +168,31 @@ async fn sign_in_failures_are_counted_per_user_and_client(db: TestDatabase) {
     let failures = AuditFilter { action: Some("sign_in.failed".into()), ..AuditFilter::default() };
     assert_eq!(db.store.audit_records(&failures, 10).await.expect("audit").len(), 3);
 }
+
+mod role_costs {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite() {
+        costs(testing::sqlite().await).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(db) = testing::postgres().await {
+            costs(db).await;
+        }
+    }
+
+    async fn costs(db: TestDatabase) {
+        let code = practice(&db).await;
+        let defaults = db.store.role_costs(&code).await.expect("costs");
+        assert_eq!(defaults.get("receptionist"), Some(&1_612), "Agenda for Change band 3 default");
+        db.store.set_role_cost(&code, "receptionist", 1_800, &actor("lead")).await.expect("set");
+        assert_eq!(db.store.role_costs(&code).await.expect("costs").get("receptionist"), Some(&1_800));
+        assert!(db.store.set_role_cost(&code, "wizard", 1, &actor("lead")).await.is_err());
+        assert!(db.store.set_role_cost(&code, "gp", -1, &actor("lead")).await.is_err());
+        let set = AuditFilter { action: Some("role_cost.set".into()), ..AuditFilter::default() };
+        assert_eq!(db.store.audit_records(&set, 10).await.expect("audit").len(), 1);
+    }
+}

@@ -4,6 +4,7 @@ mod api;
 mod assets;
 pub mod auth;
 mod error;
+pub mod measures;
 mod pages;
 mod security;
 mod submit;

@@ -39,6 +39,9 @@ pub enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print figures (the same as the pages show).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Check the dashboard's rollups.
     #[command(subcommand)]
     Rollups(RollupsCommand),
@@ -170,4 +173,28 @@ pub struct HealthcheckArgs {
     /// The address the server listens on.
     #[arg(long, env = "LANTERN_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The hidden work of one practice, or of an organisation's practices with small numbers suppressed.
+    HiddenWork {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// A practice's ODS code.
+        #[arg(long, conflicts_with = "org", required_unless_present = "org")]
+        practice: Option<String>,
+        /// A PCN or ICB ODS code: every practice in it, suppressed as the commissioner view is.
+        #[arg(long)]
+        org: Option<String>,
+        /// First day (YYYY-MM-DD).
+        #[arg(long)]
+        from: String,
+        /// Last day, included (YYYY-MM-DD).
+        #[arg(long)]
+        to: String,
+        /// csv or json.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }

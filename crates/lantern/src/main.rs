@@ -4,11 +4,12 @@ mod accounts;
 mod cli;
 mod demo;
 mod healthcheck;
+mod report;
 mod serve;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, RollupsCommand};
+use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, ReportCommand, RollupsCommand};
 use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
 
 #[tokio::main]
@@ -99,6 +100,10 @@ async fn main() -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Report(ReportCommand::HiddenWork { database, practice, org, from, to, format }) => {
+            let store = open(&database.database).await?;
+            report::hidden_work(&store, practice.as_deref(), org.as_deref(), &from, &to, &format).await
         }
         Command::Rollups(RollupsCommand::Check { database, repair }) => {
             let store = open(&database.database).await?;

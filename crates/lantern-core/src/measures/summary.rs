@@ -83,13 +83,14 @@ impl Trend {
 }
 
 /// Works out every figure from the period's tallies. `label` names a (dimension, key) for people;
-/// `hourly_pence` maps staff-role codes to the hourly cost the practice uses.
+/// `role_costs` gives each practice's hourly cost in pence per staff-role code (each helper is costed
+/// at their own practice's rate for their role).
 pub fn summarise(
     period: Period,
     list_size: u32,
     tallies: &[(Dimension, String, Tally)],
     staff: &[StaffMember],
-    hourly_pence: &HashMap<String, i64>,
+    role_costs: &dyn Fn(&StaffMember) -> i64,
     label: &dyn Fn(Dimension, &str) -> String,
 ) -> Summary {
     let mut by: BTreeMap<(Dimension, &str), Tally> = BTreeMap::new();
@@ -97,17 +98,16 @@ pub fn summarise(
         by.entry((*dimension, key.as_str())).or_default().add(*tally);
     }
     let total = by.get(&(Dimension::All, "")).copied().unwrap_or_default();
-    let role_of = |id: &str| {
-        staff.iter().find(|m| m.id.to_string() == id).map_or("other", |m| m.role.as_str()).to_owned()
-    };
+    let members: HashMap<String, &StaffMember> = staff.iter().map(|m| (m.id.to_string(), m)).collect();
     let mut helper_minutes: Vec<(String, i64)> = Vec::new();
     let mut role_tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut cost_minutes_pence: i64 = 0;
     for ((dimension, key), tally) in &by {
         if *dimension == Dimension::Helper {
             helper_minutes.push(((*key).to_owned(), tally.minutes));
-            let role = role_of(key);
-            cost_minutes_pence += tally.minutes * hourly_pence.get(&role).copied().unwrap_or(0);
+            let member = members.get(*key);
+            let role = member.map_or("other", |m| m.role.as_str()).to_owned();
+            cost_minutes_pence += tally.minutes * member.map_or(0, |m| role_costs(m));
             role_tallies.entry(role).or_default().add(*tally);
         }
     }

@@ -47,8 +47,9 @@ fn a_worked_week() {
     let tallies: Vec<_> = episodes.iter().flat_map(rollup_entries).collect();
     let period = Period::containing(PeriodKind::Week, "2026-03-04".parse().expect("date"));
     let costs = HashMap::from([("receptionist".to_owned(), 1_612), ("gp".to_owned(), 5_000)]);
+    let cost = |m: &StaffMember| costs.get(&m.role).copied().unwrap_or(0);
     let summary =
-        summarise(period, 2_000, &tallies, &[asha.clone(), ben.clone()], &costs, &|_, key| key.to_owned());
+        summarise(period, 2_000, &tallies, &[asha.clone(), ben.clone()], &cost, &|_, key| key.to_owned());
     assert_eq!((summary.episodes, summary.minutes, summary.staff_minutes), (3, 60, 90));
     // Asha 60 min × 1,612p/h = 1,612p; Ben 30 min × 5,000p/h = 2,500p.
     assert_eq!(summary.cost_pence, 1_612 + 2_500);
@@ -73,7 +74,7 @@ fn a_worked_week() {
 fn trend_compares_with_the_previous_period() {
     let asha = staff("receptionist");
     let period = Period::containing(PeriodKind::Week, "2026-03-04".parse().expect("date"));
-    let costs = HashMap::new();
+    let costs = |_: &StaffMember| 0;
     let now: Vec<_> =
         [episode(10, &[&asha], "resolved", &["nhs_app"]), episode(20, &[&asha], "resolved", &["nhs_app"])]
             .iter()

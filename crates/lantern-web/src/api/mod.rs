@@ -1,9 +1,10 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document it serves. Who may call each
 //! operation is declared in [`table`] and copied into the document.
 
-mod audit;
+pub(crate) mod audit;
 mod episodes;
 mod json;
+pub(crate) mod measures;
 mod openapi;
 mod reference;
 pub(crate) mod scope;
@@ -23,6 +24,8 @@ pub const EPISODE_ROLES: &[Role] = &[Role::Staff, Role::PracticeLead, Role::Admi
 /// People who change a practice's settings.
 pub const SETTINGS_ROLES: &[Role] = &[Role::PracticeLead, Role::Admin];
 pub const ADMIN: &[Role] = &[Role::Admin];
+/// People who read aggregates across an organisation's practices.
+pub const NETWORK_ROLES: &[Role] = &[Role::Analyst, Role::Admin];
 
 pub fn table() -> Table {
     use Method as M;
@@ -52,6 +55,15 @@ pub fn table() -> Table {
         .route(M::POST, "/api/v1/tokens", Access::SignedIn, post(tokens::create))
         .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens::revoke))
         .route(M::GET, "/api/v1/audit", settings, get(audit::list))
+        .route(M::GET, "/api/v1/measures/practices/{ods}", settings, get(measures::practice))
+        .route(
+            M::GET,
+            "/api/v1/measures/organisations/{code}",
+            Access::Roles(NETWORK_ROLES),
+            get(measures::organisation),
+        )
+        .route(M::GET, "/api/v1/practices/{ods}/role-costs", settings, get(measures::role_costs))
+        .route(M::PUT, "/api/v1/practices/{ods}/role-costs/{role}", settings, put(measures::set_role_cost))
         .route(M::GET, "/api/v1/health", Access::Public, get(reference::health))
         .route(M::GET, "/api/v1/openapi.json", Access::Public, get(openapi::serve))
 }

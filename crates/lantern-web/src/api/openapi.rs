@@ -1,7 +1,7 @@
 //! The OpenAPI document: operations from the handlers' annotations, and who may call each one from
 //! the route table, so the document cannot disagree with what the server enforces.
 
-use super::{audit, episodes, reference, settings, tokens, users};
+use super::{audit, episodes, measures, reference, settings, tokens, users};
 use crate::auth::routes::{Access, Kind};
 use axum::Json;
 use utoipa::openapi::security::{
@@ -42,6 +42,10 @@ use utoipa::OpenApi;
         tokens::create,
         tokens::revoke,
         audit::list,
+        measures::practice,
+        measures::organisation,
+        measures::role_costs,
+        measures::set_role_cost,
     ),
     components(schemas(
         lantern_core::episode::EpisodeInput,
@@ -72,6 +76,7 @@ use utoipa::OpenApi;
         tokens::TokenView,
         tokens::NewToken,
         tokens::CreatedToken,
+        measures::RoleCostInput,
     ))
 )]
 struct ApiDoc;

@@ -1,11 +1,14 @@
 //! Server-rendered pages. They work with JavaScript off: every action is a plain form.
 
+mod account;
+mod audit;
 mod csrf;
 mod edit;
 mod episode_form;
 mod failure;
 mod form;
 mod log;
+mod settings;
 mod shell;
 mod sign_in;
 mod view;
@@ -21,6 +24,7 @@ use shell::Shell;
 pub fn table() -> Table {
     use Method as M;
     let episodes = Access::Roles(EPISODE_ROLES);
+    let settings = Access::Roles(crate::api::SETTINGS_ROLES);
     Table::pages()
         .route(M::GET, "/", Access::Public, get(sign_in::home))
         .route(M::GET, "/sign-in", Access::Public, get(sign_in::show))
@@ -31,6 +35,17 @@ pub fn table() -> Table {
         .route(M::POST, "/log/undo", episodes, post(log::undo))
         .route(M::GET, "/episodes/{id}/edit", episodes, get(edit::show))
         .route(M::POST, "/episodes/{id}/edit", episodes, post(edit::save))
+        .route(M::GET, "/account", Access::SignedIn, get(account::show))
+        .route(M::POST, "/account/password", Access::SignedIn, post(account::change_password))
+        .route(M::POST, "/account/tokens", Access::SignedIn, post(account::create_token))
+        .route(M::POST, "/account/tokens/{id}/revoke", Access::SignedIn, post(account::revoke_token))
+        .route(M::GET, "/settings", settings, get(settings::show))
+        .route(M::POST, "/settings/services", settings, post(settings::switch_service))
+        .route(M::POST, "/settings/services/new", settings, post(settings::add_service))
+        .route(M::POST, "/settings/staff", settings, post(settings::add_staff))
+        .route(M::POST, "/settings/staff/status", settings, post(settings::switch_staff))
+        .route(M::GET, "/audit", settings, get(audit::show))
+        .route(M::GET, "/audit.csv", settings, get(audit::csv))
 }
 
 #[derive(Template)]
