@@ -271,16 +271,16 @@ impl Store {
         w.commit().await
     }
 
-    /// Failed sign-ins since `since` for this username or from this client, whichever is more.
+    /// Failed sign-ins since `since`: (for this username, from this client address).
     pub async fn recent_sign_in_failures(
         &self,
         username: &str,
         client: &str,
         since: Timestamp,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<(i64, i64), StoreError> {
         let since = storage_time(since);
-        let mut most = 0;
-        for (column, value) in [("username", username), ("client", client)] {
+        let mut counts = [0; 2];
+        for (slot, (column, value)) in [("username", username), ("client", client)].into_iter().enumerate() {
             let row = sqlx::query(&format!(
                 "SELECT COUNT(*) AS n FROM sign_in_failures WHERE {column} = $1 AND at >= $2"
             ))
@@ -288,9 +288,9 @@ impl Store {
             .bind(since.clone())
             .fetch_one(&self.pool)
             .await?;
-            most = most.max(row.try_get::<i64, _>("n")?);
+            counts[slot] = row.try_get::<i64, _>("n")?;
         }
-        Ok(most)
+        Ok((counts[0], counts[1]))
     }
 
     pub async fn create_api_token(

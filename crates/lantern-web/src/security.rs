@@ -13,7 +13,10 @@ type Headers = Stack<
     SetResponseHeaderLayer<HeaderValue>,
     Stack<
         SetResponseHeaderLayer<HeaderValue>,
-        Stack<SetResponseHeaderLayer<HeaderValue>, Stack<SetResponseHeaderLayer<HeaderValue>, Identity>>,
+        Stack<
+            SetResponseHeaderLayer<HeaderValue>,
+            Stack<SetResponseHeaderLayer<HeaderValue>, Stack<SetResponseHeaderLayer<HeaderValue>, Identity>>,
+        >,
     >,
 >;
 
@@ -26,4 +29,7 @@ pub fn headers() -> ServiceBuilder<Headers> {
         .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(set(header::REFERRER_POLICY, "no-referrer"))
         .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        // Pages and API answers hold staff data and notes: shared reception PCs must not keep them.
+        // Styles set their own caching.
+        .layer(set(header::CACHE_CONTROL, "no-store"))
 }

@@ -166,9 +166,11 @@ pub async fn delete(
     responses((status = 200, body = Vec<EpisodeVersion>), (status = 404, body = ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<EpisodeVersion>>, ApiError> {
-    Ok(Json(state.store.episode_history(episode_id(&id)?).await?))
+    let record = reachable(&state, &user, &id).await?;
+    Ok(Json(state.store.episode_history(record.id).await?))
 }
 
 /// A malformed id cannot name any episode, so it is "not found" rather than a client error.

@@ -14,6 +14,8 @@ use axum::Json;
 use lantern_core::access::Role;
 use lantern_core::audit::AuditEntry;
 use lantern_core::ods::OdsCode;
+use lantern_core::practice::Practice;
+use lantern_store::Store;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -91,19 +93,7 @@ pub async fn organisation(
 ) -> Result<Response, ApiError> {
     let org =
         OdsCode::parse(&code).map_err(|_| ApiError::NotFound(format!("organisation {code} not found")))?;
-    // Analysts see their own organisation (or, for an ICB analyst, a PCN inside it); admins any.
-    let all = state.store.list_practices().await?;
-    let members: Vec<_> = all
-        .iter()
-        .filter(|(p, _)| {
-            (p.pcn.as_ref() == Some(&org) || p.icb.as_ref() == Some(&org)) && user.can_reach(&p.ods_code)
-        })
-        .collect();
-    if members.is_empty() || (user.role() != Role::Admin && user.user.organisation.is_none()) {
-        return Err(ApiError::NotFound(format!("organisation {code} not found")));
-    }
-    let synthetic = members.iter().any(|(_, s)| *s);
-    let practices: Vec<_> = members.iter().map(|(p, _)| p.clone()).collect();
+    let (practices, synthetic) = organisation_members(&state.store, &user, &org).await?;
     let figures =
         network_figures(&state.store, &org, &practices, synthetic, query.period().resolve()?).await?;
     if !query.csv()? {
@@ -117,6 +107,28 @@ pub async fn organisation(
         ))
         .await?;
     Ok(csv_response(&format!("lantern-{org}-{}.csv", figures.period.from), network_csv(&figures)))
+}
+
+/// The practices of organisation `org` (PCN or ICB) that `user` may see, and whether any is synthetic.
+/// Analysts see their own organisation (or, for an ICB analyst, a PCN inside it); admins any. Shared
+/// with the "Practices compared" page so the page and its download cover the same practices.
+pub(crate) async fn organisation_members(
+    store: &Store,
+    user: &CurrentUser,
+    org: &OdsCode,
+) -> Result<(Vec<Practice>, bool), ApiError> {
+    let all = store.list_practices().await?;
+    let members: Vec<_> = all
+        .iter()
+        .filter(|(p, _)| {
+            (p.pcn.as_ref() == Some(org) || p.icb.as_ref() == Some(org)) && user.can_reach(&p.ods_code)
+        })
+        .collect();
+    if members.is_empty() || (user.role() != Role::Admin && user.user.organisation.is_none()) {
+        return Err(ApiError::NotFound(format!("organisation {org} not found")));
+    }
+    let synthetic = members.iter().any(|(_, s)| *s);
+    Ok((members.iter().map(|(p, _)| p.clone()).collect(), synthetic))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -31,7 +31,7 @@ pub fn table() -> Table {
     use Method as M;
     let episodes = Access::Roles(EPISODE_ROLES);
     let settings = Access::Roles(SETTINGS_ROLES);
-    Table::api("/api/v1")
+    Table::api()
         .route(M::GET, "/api/v1/episodes", episodes, get(episodes::list))
         .route(M::POST, "/api/v1/episodes", episodes, post(episodes::create))
         .route(M::GET, "/api/v1/episodes/{id}", episodes, get(episodes::read))

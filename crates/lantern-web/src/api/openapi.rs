@@ -46,6 +46,7 @@ use utoipa::OpenApi;
         measures::organisation,
         measures::role_costs,
         measures::set_role_cost,
+        serve,
     ),
     components(schemas(
         lantern_core::episode::EpisodeInput,
@@ -125,6 +126,7 @@ pub fn openapi_document() -> Document {
     document
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "reference", responses((status = 200, description = "This document")))]
 pub async fn serve() -> Json<Document> {
     Json(openapi_document())
 }

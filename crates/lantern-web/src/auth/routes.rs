@@ -69,17 +69,17 @@ pub struct RouteSpec {
 pub struct Table {
     router: Router<AppState>,
     specs: Vec<RouteSpec>,
-    prefix: &'static str,
     kind: Kind,
 }
 
 impl Table {
     pub fn pages() -> Self {
-        Self { router: Router::new(), specs: Vec::new(), prefix: "", kind: Kind::Page }
+        Self { router: Router::new(), specs: Vec::new(), kind: Kind::Page }
     }
 
-    pub fn api(prefix: &'static str) -> Self {
-        Self { router: Router::new(), specs: Vec::new(), prefix, kind: Kind::Api }
+    /// API routes: every path is given in full, as served (`/api/v1/...`).
+    pub fn api() -> Self {
+        Self { router: Router::new(), specs: Vec::new(), kind: Kind::Api }
     }
 
     /// Registers one method of one path.
@@ -92,12 +92,7 @@ impl Table {
     ) -> Self {
         let guard = Guard { access, kind: self.kind };
         self.router = self.router.route(path, handler.route_layer(from_fn_with_state(guard, check)));
-        self.specs.push(RouteSpec {
-            method,
-            path: format!("{}{path}", self.prefix),
-            access,
-            kind: self.kind,
-        });
+        self.specs.push(RouteSpec { method, path: path.to_owned(), access, kind: self.kind });
         self
     }
 

@@ -87,7 +87,7 @@ pub async fn change_password(
     let client_key = client.0.clone().unwrap_or_default();
     let mut errors = Vec::new();
     match state.store.recent_sign_in_failures(&username, &client_key, since).await {
-        Ok(n) if n >= MAX_FAILURES => errors.push(FieldError::new(
+        Ok((n, _)) if n >= MAX_FAILURES => errors.push(FieldError::new(
             "current_password",
             "Too many wrong passwords. Wait 15 minutes, then try again",
         )),

@@ -87,7 +87,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, body: Byte
     };
     let errors = match (submit::validate(&state.store, &input, submit::Mode::New).await, duration_error) {
         (Ok(episode), None) => match state.store.create_episode(&episode, &user.actor()).await {
-            Ok(record) => return logged_redirect(&context, &record),
+            Ok(record) => return logged_redirect(&state, &context, &record),
             Err(error) => return super::failure::page(error.into()),
         },
         (Err(ApiError::Invalid(errors)), duration_error) => with_duration(errors, duration_error),
@@ -146,12 +146,12 @@ pub fn with_duration(mut errors: ValidationErrors, duration_error: Option<String
     errors
 }
 
-fn logged_redirect(context: &PageContext, record: &EpisodeRecord) -> Response {
+fn logged_redirect(state: &AppState, context: &PageContext, record: &EpisodeRecord) -> Response {
     let location =
         format!("/log?practice={}&logged={}#logged", context.settings.practice.ods_code, record.id);
     let mut response = Redirect::to(&location).into_response();
     if let Some(helper) = record.episode.helpers.first() {
-        let cookie = format!("{HELPER_COOKIE}={helper}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Strict");
+        let cookie = state.sessions.cookie(HELPER_COOKIE, &helper.to_string(), 2_592_000);
         if let Ok(value) = cookie.parse() {
             response.headers_mut().insert(header::SET_COOKIE, value);
         }

@@ -17,8 +17,10 @@ use lantern_core::audit::Actor;
 use serde::Deserialize;
 
 const SIGN_IN_COOKIE: &str = "lantern_sign_in";
-/// Five wrong passwords in fifteen minutes, from one username or one address, and sign-in pauses.
+/// Five wrong passwords in fifteen minutes for one username pauses sign-in for it. A practice's staff
+/// often share one public address (NAT), so an address is paused only after many more.
 const MAX_FAILURES: i64 = 5;
+const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
 
 #[derive(Template)]
@@ -66,7 +68,13 @@ fn page(
 /// Only paths on this site, so a crafted link cannot send people elsewhere after signing in.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example".
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && !path.chars().any(char::is_control) =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -97,7 +105,7 @@ pub async fn submit(
     let client_key = client.0.clone().unwrap_or_default();
     let since = Timestamp::now() - FAILURE_WINDOW;
     match state.store.recent_sign_in_failures(&username, &client_key, since).await {
-        Ok(failures) if failures >= MAX_FAILURES => {
+        Ok((by_user, by_address)) if by_user >= MAX_FAILURES || by_address >= MAX_FAILURES_PER_ADDRESS => {
             let problem = "Too many failed attempts. Wait 15 minutes, then try again.";
             return page(&state, StatusCode::TOO_MANY_REQUESTS, next, username, Some(problem), false);
         }

@@ -75,8 +75,8 @@ async fn snapshot(app: &TestApp, other: &Other) -> Value {
         ("episodes", format!("/api/v1/episodes?practice={OTHER}&include_deleted=true")),
         ("role_costs", format!("/api/v1/practices/{OTHER}/role-costs")),
     ] {
-        if declared(&Method::GET, &path).is_none() {
-            continue;
+        if key == "role_costs" && declared(&Method::GET, &path).is_none() {
+            continue; // still being built
         }
         all[key] = json_of(app.get(&path).await).await;
     }
