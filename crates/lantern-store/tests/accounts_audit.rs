@@ -158,13 +158,11 @@ async fn sign_in_failures_are_counted_per_user_and_client(db: TestDatabase) {
     for _ in 0..3 {
         db.store.record_sign_in_failure("nobody", &actor("sign-in")).await.expect("failure");
     }
-    assert_eq!(db.store.recent_sign_in_failures("nobody", "203.0.113.1", since).await.expect("count"), 3);
-    assert_eq!(
-        db.store.recent_sign_in_failures("someone", "192.0.2.7", since).await.expect("count"),
-        3,
-        "by client"
-    );
-    assert_eq!(db.store.recent_sign_in_failures("someone", "203.0.113.1", since).await.expect("count"), 0);
+    let count =
+        |user: &'static str, client: &'static str| db.store.recent_sign_in_failures(user, client, since);
+    assert_eq!(count("nobody", "203.0.113.1").await.expect("count"), (3, 0), "by username");
+    assert_eq!(count("someone", "192.0.2.7").await.expect("count"), (0, 3), "by client");
+    assert_eq!(count("someone", "203.0.113.1").await.expect("count"), (0, 0));
     let failures = AuditFilter { action: Some("sign_in.failed".into()), ..AuditFilter::default() };
     assert_eq!(db.store.audit_records(&failures, 10).await.expect("audit").len(), 3);
 }
