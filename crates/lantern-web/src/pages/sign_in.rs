@@ -32,6 +32,7 @@ struct SignInPage {
     username: String,
     problem: Option<&'static str>,
     signed_out: bool,
+    password_changed: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,25 +40,43 @@ pub struct SignInQuery {
     next: Option<String>,
     #[serde(default)]
     signed_out: bool,
+    #[serde(default)]
+    password_changed: bool,
 }
 
 pub async fn show(State(state): State<AppState>, Query(query): Query<SignInQuery>) -> Response {
-    page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, query.signed_out)
+    let notice = Notice { signed_out: query.signed_out, password_changed: query.password_changed };
+    page(&state, StatusCode::OK, safe_next(query.next.as_deref()), String::new(), None, notice)
 }
 
 /// A fresh form with a fresh sign-in CSRF token (double-submitted: cookie and hidden field).
+/// Why someone is looking at the sign-in form, if they were just sent there.
+#[derive(Debug, Clone, Copy, Default)]
+struct Notice {
+    signed_out: bool,
+    password_changed: bool,
+}
+
 fn page(
     state: &AppState,
     status: StatusCode,
     next: String,
     username: String,
     problem: Option<&'static str>,
-    signed_out: bool,
+    notice: Notice,
 ) -> Response {
     let csrf = new_secret();
     let mut shell = Shell::public("Sign in");
     shell.has_errors = problem.is_some();
-    let html = render(&SignInPage { shell, csrf: csrf.clone(), next, username, problem, signed_out });
+    let html = render(&SignInPage {
+        shell,
+        csrf: csrf.clone(),
+        next,
+        username,
+        problem,
+        signed_out: notice.signed_out,
+        password_changed: notice.password_changed,
+    });
     let mut response = (status, html).into_response();
     if let Ok(value) = state.sessions.cookie(SIGN_IN_COOKIE, &csrf, 1800).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
@@ -99,7 +118,7 @@ pub async fn submit(
             next,
             username,
             Some("The sign-in form had expired. Try again."),
-            false,
+            Notice::default(),
         );
     }
     let client_key = client.0.clone().unwrap_or_default();
@@ -107,7 +126,14 @@ pub async fn submit(
     match state.store.recent_sign_in_failures(&username, &client_key, since).await {
         Ok((by_user, by_address)) if by_user >= MAX_FAILURES || by_address >= MAX_FAILURES_PER_ADDRESS => {
             let problem = "Too many failed attempts. Wait 15 minutes, then try again.";
-            return page(&state, StatusCode::TOO_MANY_REQUESTS, next, username, Some(problem), false);
+            return page(
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                next,
+                username,
+                Some(problem),
+                Notice::default(),
+            );
         }
         Ok(_) => {}
         Err(error) => return super::failure::page(error.into()),
@@ -132,7 +158,7 @@ pub async fn submit(
             next,
             username,
             Some("The username or password is incorrect"),
-            false,
+            Notice::default(),
         );
     };
     // A session cookie from before signing in is never reused: a fresh token defeats session fixation.
