@@ -3,9 +3,12 @@
 pub mod access;
 pub mod audit;
 pub mod episode;
+pub mod gaps;
+pub mod guides;
 pub mod identity;
 pub mod measures;
 pub mod ods;
+pub mod ownership;
 pub mod practice;
 pub mod record;
 pub mod simulator;
