@@ -9,13 +9,16 @@ mod audit_actions;
 mod costs;
 mod episodes;
 mod error;
+mod guides;
 mod import;
 mod list;
 mod location;
+mod ownership;
 mod practices;
 mod rollups;
 mod rows;
 mod sql;
+mod strategy;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -27,6 +30,7 @@ pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};
 pub use location::{Backend, DatabaseLocation};
 pub use practices::PracticeSettings;
 pub use rollups::RollupDifference;
+pub use strategy::Acknowledgement;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
