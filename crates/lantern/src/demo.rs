@@ -79,9 +79,30 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
         rows.push(ImportRow { line: u64::try_from(index).unwrap_or(u64::MAX), id: Some(id), episode });
     }
     store.import_episodes(&rows, &Actor::system("lantern demo")).await?;
+    arrange(store, params, &pcn).await?;
     Ok(Seeded { created: true, episodes: rows.len() })
 }
 
 fn pcn_first_practice(params: &SimulationParameters) -> lantern_core::simulator::DemoPractice {
     demo_pcn(params).practices.into_iter().next().expect("the demo PCN has practices")
+}
+
+/// Ownership, training and the starter guides, so the gap report and strategy have something to show.
+async fn arrange(
+    store: &Store,
+    params: &SimulationParameters,
+    pcn: &lantern_core::simulator::DemoPcn,
+) -> anyhow::Result<()> {
+    let actor = Actor::system("lantern demo");
+    for (code, ownership, training) in lantern_core::simulator::demo_arrangements(pcn, params.first_day()) {
+        let code = lantern_core::ods::OdsCode::parse(&code)?;
+        for record in &ownership {
+            store.set_ownership(&code, record, &actor).await?;
+        }
+        for record in &training {
+            store.record_training(&code, record, &actor).await?;
+        }
+        store.install_starter_guides(&code, params.end, &actor).await?;
+    }
+    Ok(())
 }

@@ -22,6 +22,7 @@
 //! (the period ends on `end`), and the random draws use only IEEE 754 basic arithmetic (no `exp`/`ln`,
 //! whose last bit can differ between C libraries).
 
+mod arrangements;
 mod calendar;
 mod draw;
 mod help;
@@ -42,6 +43,8 @@ use serde::{Deserialize, Serialize};
 pub use pcn::{DEMO_ICB, DEMO_PCN, DEMO_PRACTICES};
 
 /// Shown wherever demonstration data is shown, so nobody mistakes it for a real practice's workload.
+pub use arrangements::{demo_arrangements, is_demo_staff};
+
 pub const SYNTHETIC_LABEL: &str = "Synthetic demonstration data — not real patients, staff or practices";
 
 /// The longest period the simulator will produce; a demo needs a year, and a cap keeps a mistyped
