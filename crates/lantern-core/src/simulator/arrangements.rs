@@ -7,6 +7,10 @@ use crate::ownership::{Confidence, Ownership, Training};
 use jiff::civil::Date;
 use uuid::Uuid;
 
+/// One service's plan: (service, owner, staff trained in it, escalation route); names are prefixes of
+/// the demo staff's display names.
+type Plan = (&'static str, Option<&'static str>, &'static [&'static str], Option<&'static str>);
+
 /// (practice code, ownership records, training records) for every demo practice.
 pub fn demo_arrangements(pcn: &DemoPcn, trained_on: Date) -> Vec<(String, Vec<Ownership>, Vec<Training>)> {
     pcn.practices
@@ -14,11 +18,7 @@ pub fn demo_arrangements(pcn: &DemoPcn, trained_on: Date) -> Vec<(String, Vec<Ow
         .map(|practice| {
             let id =
                 |name: &str| practice.staff.iter().find(|m| m.display_name.starts_with(name)).map(|m| m.id);
-            let plan: &[(&str, Option<&str>, &[&str], Option<&str>)] = match practice
-                .practice
-                .ods_code
-                .as_str()
-            {
+            let plan: &[Plan] = match practice.practice.ods_code.as_str() {
                 // Riverside: the manager "owns" NHS login but Chloe does the work; several services unowned.
                 "Y99901" => &[
                     ("nhs_login", Some("Margaret"), &["Chloe"], None),
