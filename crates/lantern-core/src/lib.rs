@@ -13,5 +13,6 @@ pub mod practice;
 pub mod record;
 pub mod simulator;
 pub mod staff;
+pub mod strategy;
 pub mod taxonomy;
 pub mod validation;
