@@ -6,12 +6,21 @@
 // The server's URL reaches the tests as LANTERN_E2E_BASE_URL (workers inherit the environment), and
 // tests/helpers.ts makes it Playwright's baseURL. The server's output goes to
 // test-results/lantern-server.log.
-import type { FullConfig } from '@playwright/test';
+//
+// Every page needs sign-in, so once the server is up this signs each demo account in (with the
+// keyboard, through the sign-in form) and saves its cookies to test-results/.auth/<port>/<role>.json
+// (a folder per run, so runs at the same time cannot mix their cookies; its path reaches the workers
+// as LANTERN_E2E_AUTH_DIR); tests start from those (`test.use({ storageState: authFile('reception')
+// })`), each in a fresh context. It also records which of the newer pages this build serves
+// (served.json, in the same folder), and
+// empties e2e/artifacts/, where the accessibility crawl writes a screenshot of each page it visits.
+import { chromium, type FullConfig } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ALL_ROLES, AUTH_ROOT, authFile, PROBED_PAGES, ROLES, servedFile, signIn } from './tests/auth';
 
 const E2E_DIR = __dirname;
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -99,20 +108,73 @@ function stop(server: ChildProcess): Promise<void> {
   });
 }
 
-export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const bin = lanternBinary();
   checkChromium();
 
   const resultsDir = path.join(E2E_DIR, 'test-results');
   fs.mkdirSync(resultsDir, { recursive: true });
   const logFile = path.join(resultsDir, 'lantern-server.log');
+  freshArtifacts();
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-e2e-'));
+  let teardown: (() => Promise<void>) | undefined;
   try {
-    return await start(bin, tmp, logFile);
+    const stopServer = await start(bin, tmp, logFile);
+    teardown = async () => {
+      await stopServer();
+      if (process.env.LANTERN_E2E_AUTH_DIR) fs.rmSync(process.env.LANTERN_E2E_AUTH_DIR, { recursive: true, force: true });
+    };
+    await signInEveryRole(config, process.env.LANTERN_E2E_BASE_URL as string);
+    return teardown;
   } catch (error) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    if (teardown) await teardown();
+    else fs.rmSync(tmp, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Screenshots from the last run are removed, so the folder shows this run's pages only. */
+function freshArtifacts(): void {
+  const dir = path.join(E2E_DIR, 'artifacts');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const name of fs.readdirSync(dir)) {
+    if (name.endsWith('.png')) fs.rmSync(path.join(dir, name));
+  }
+}
+
+/**
+ * Signs each demo account in once, through the sign-in form, and saves its cookies for the tests;
+ * then asks, as the administrator (who may open every page), which of the newer pages exist.
+ */
+async function signInEveryRole(config: FullConfig, baseURL: string): Promise<void> {
+  const dir = path.join(AUTH_ROOT, new URL(baseURL).port);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  process.env.LANTERN_E2E_AUTH_DIR = dir;
+  const browser = await chromium.launch(config.projects[0]?.use.launchOptions ?? {});
+  try {
+    for (const role of ALL_ROLES) {
+      const context = await browser.newContext({ baseURL });
+      const page = await context.newPage();
+      try {
+        await signIn(page, ROLES[role].username);
+        await context.storageState({ path: authFile(role) });
+        if (role === 'admin') {
+          const statuses: Record<string, number> = {};
+          for (const pagePath of PROBED_PAGES) {
+            statuses[pagePath] = (await page.request.get(pagePath, { maxRedirects: 0 })).status();
+          }
+          fs.writeFileSync(servedFile(), JSON.stringify(statuses, null, 2));
+        }
+      } catch (error) {
+        throw new Error(`global setup could not sign in as ${ROLES[role].username}: ${String(error)}`);
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
   }
 }
 

@@ -18,8 +18,11 @@ export default defineConfig({
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 5_000 },
+  // Generous: a debug build and Chromium share two cores. Nothing sleeps; everything waits for
+  // something (a response, a URL, an element), so these only bound how long a failure takes.
+  timeout: 60_000,
+  globalTimeout: 20 * 60_000,
+  expect: { timeout: 10_000 },
   reporter: [['list'], [path.join(__dirname, 'summary-reporter.ts')]],
   use: {
     browserName: 'chromium',
@@ -37,6 +40,8 @@ export default defineConfig({
         '--disable-dev-shm-usage',
       ],
     },
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

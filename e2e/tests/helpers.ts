@@ -1,8 +1,17 @@
 // Shared pieces of the browser suite: the `test` to import (its baseURL is the server that
-// global-setup.ts started), API look-ups, and filling the quick-log form the ordinary way.
+// global-setup.ts started), signing in, API look-ups, and filling the quick-log form the ordinary way.
+//
+// Every page needs sign-in. A spec picks who it runs as with
+//
+//   test.use({ storageState: authFile('reception') });
+//
+// which starts each test in a fresh browser context holding that role's session cookie (signed in
+// once, in global setup). Without it a test starts signed out. `page.request` shares the context's
+// cookies, so API look-ups made through it act as the same person.
 import { test as base, expect, type APIRequestContext, type Page, type Response } from '@playwright/test';
 
 export { expect };
+export { ALL_ROLES, authFile, DEMO_PASSWORD, focused, ROLES, served, signIn, tabTo, type Role } from './auth';
 
 /** `test` with baseURL pointing at the Lantern server of this run. */
 export const test = base.extend({
@@ -13,10 +22,14 @@ export const test = base.extend({
   },
 });
 
+/** The one practice reception@demo and manager@demo work at. */
+export const PRACTICE = 'Y99901';
+
 export interface Episode {
   id: string;
   version: number;
   deleted: { at: string; reason: string } | null;
+  created_by: string | null;
   practice: string;
   helpers: string[];
   duration_minutes: number;
@@ -25,6 +38,12 @@ export interface Episode {
   tasks: string[];
   approach: string;
   outcome: string;
+  note: string | null;
+}
+
+export interface EpisodeVersion {
+  version: number;
+  duration_minutes: number;
   note: string | null;
 }
 
@@ -57,9 +76,30 @@ export async function episodeById(request: APIRequestContext, id: string): Promi
   return (await response.json()) as Episode;
 }
 
+export async function episodeHistory(request: APIRequestContext, id: string): Promise<EpisodeVersion[]> {
+  const response = await request.get(`/api/v1/episodes/${id}/history`);
+  expect(response.status(), await response.text()).toBe(200);
+  return (await response.json()) as EpisodeVersion[];
+}
+
 /** Rows in the "Logged today" table. */
 export function todayRows(page: Page) {
   return page.locator('table#today tbody tr');
+}
+
+/** The "Edit" link of one episode in the "Logged today" table. */
+export function editLink(page: Page, id: string) {
+  return page.locator('table#today').locator(editHref(id));
+}
+
+/** A selector for a link to the episode's edit page (relative, for use inside a row). */
+export function editHref(id: string): string {
+  return `a[href="/episodes/${id}/edit"]`;
+}
+
+/** The "Logged today" row of one episode. */
+export function todayRow(page: Page, id: string) {
+  return todayRows(page).filter({ has: page.locator(editHref(id)) });
 }
 
 /** The id in `logged=<id>` of the page's URL after a successful log. */
@@ -93,9 +133,23 @@ export async function fillValidEpisode(page: Page, note?: string): Promise<Fille
   };
 }
 
+/**
+ * Empties "Who helped". For someone linked to a staff record (reception@demo) the form starts with
+ * that person chosen, so an "empty form" has to be emptied first.
+ */
+export async function clearHelper(page: Page): Promise<void> {
+  await page.locator('#helpers').selectOption('');
+  await expect(page.locator('#helpers')).toHaveValue('');
+}
+
+/** Resolves with the response to the next POST to this path. */
+export function nextPost(page: Page, pathname: string): Promise<Response> {
+  return page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === pathname);
+}
+
 /** Resolves with the response to the next POST /log (303 on success, 422 on errors). */
 export function nextLogPost(page: Page): Promise<Response> {
-  return page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/log');
+  return nextPost(page, '/log');
 }
 
 /**
@@ -115,4 +169,28 @@ export async function afterPost(page: Page, response: Response): Promise<Respons
     await expect(page).toHaveTitle(/^Error:/);
   }
   return response;
+}
+
+/** Opens /log, logs a valid episode with this note, and returns its id (the page shows the card). */
+export async function logEpisode(page: Page, note: string, practice = PRACTICE): Promise<string> {
+  await page.goto(`/log?practice=${practice}`);
+  await fillValidEpisode(page, note);
+  const response = await submitLog(page);
+  expect(response.status(), 'logging a valid episode').toBe(303);
+  await expect(page.locator('#logged')).toBeVisible();
+  return loggedId(page);
+}
+
+/** Presses the card's Undo button and waits for the "undone" page. */
+export async function undoLogged(page: Page): Promise<void> {
+  const undone = page.waitForURL(/[?&]undone=true/);
+  await page.locator('#logged').getByRole('button', { name: /^Undo/ }).click();
+  await undone;
+  await expect(page.locator('#undone')).toContainText('The episode was undone');
+}
+
+/** The 403 page every forbidden page answers with. */
+export async function expectForbiddenPage(page: Page, response: Response | null, what: string): Promise<void> {
+  expect(response?.status(), `${what} answers 403`).toBe(403);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You do not have access to this page');
 }
