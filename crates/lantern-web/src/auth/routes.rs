@@ -124,10 +124,15 @@ async fn check(State(guard): State<Guard>, request: Request, next: Next) -> Resp
             let encoded: String = form_urlencoded::byte_serialize(next_path.as_bytes()).collect();
             Redirect::to(&format!("/sign-in?next={encoded}")).into_response()
         }
-        (Err(Denied::Forbidden), Kind::Page) => pages::message(
-            StatusCode::FORBIDDEN,
-            "You do not have access to this page",
-            "Your role does not include this page. Ask your practice manager if you need it.",
-        ),
+        (Err(Denied::Forbidden), Kind::Page) => {
+            let (heading, body) = (
+                "You do not have access to this page",
+                "Your role does not include this page. Ask your practice manager if you need it.",
+            );
+            match request.extensions().get::<CurrentUser>() {
+                Some(user) => pages::message_for(user, StatusCode::FORBIDDEN, heading, body),
+                None => pages::message(StatusCode::FORBIDDEN, heading, body),
+            }
+        }
     }
 }

@@ -2,15 +2,32 @@
 
 mod account;
 mod audit;
+mod breakdowns;
+mod charts;
 mod csrf;
+mod dashboard;
 mod edit;
 mod episode_form;
 mod failure;
 mod form;
+mod gaps;
+mod guide_edit;
+mod guide_view;
+pub(crate) mod guides;
+mod leaflet_text;
+mod leaflets;
 mod log;
+pub(crate) mod markdown;
+mod network;
+mod network_table;
+mod numbers;
+mod ownership;
+mod ownership_edit;
+mod period_picker;
 mod settings;
 mod shell;
 mod sign_in;
+mod training;
 mod view;
 
 use crate::api::EPISODE_ROLES;
@@ -46,6 +63,25 @@ pub fn table() -> Table {
         .route(M::POST, "/settings/staff/status", settings, post(settings::switch_staff))
         .route(M::GET, "/audit", settings, get(audit::show))
         .route(M::GET, "/audit.csv", settings, get(audit::csv))
+        .route(M::GET, "/dashboard", settings, get(dashboard::show))
+        .route(M::GET, "/network", Access::Roles(crate::api::NETWORK_ROLES), get(network::show))
+        .route(M::GET, "/guides", episodes, get(guides::list))
+        .route(M::GET, "/guides/new", settings, get(guide_edit::new_form))
+        .route(M::POST, "/guides/new", settings, post(guide_edit::create))
+        .route(M::GET, "/guides/{id}", episodes, get(guide_view::show))
+        .route(M::GET, "/guides/{id}/history", episodes, get(guide_view::history))
+        .route(M::GET, "/guides/{id}/edit", settings, get(guide_edit::edit_form))
+        .route(M::POST, "/guides/{id}/edit", settings, post(guide_edit::save))
+        .route(M::POST, "/guides/{id}/approve", settings, post(guide_view::approve))
+        .route(M::POST, "/guides/{id}/acknowledge", episodes, post(guide_view::acknowledge))
+        .route(M::GET, "/leaflets", episodes, get(leaflets::list))
+        .route(M::GET, "/leaflets/{service}", episodes, get(leaflets::show))
+        .route(M::GET, "/services", episodes, get(ownership::show))
+        .route(M::GET, "/services/{code}", episodes, get(ownership_edit::show))
+        .route(M::POST, "/services/{code}", settings, post(ownership_edit::save))
+        .route(M::GET, "/training", settings, get(training::show))
+        .route(M::POST, "/training", settings, post(training::record))
+        .route(M::GET, "/gaps", settings, get(gaps::show))
 }
 
 #[derive(Template)]
@@ -59,6 +95,17 @@ struct MessagePage<'a> {
 /// A plain page in the house style for errors and notices.
 pub fn message(status: StatusCode, heading: &str, body: &str) -> Response {
     let page = MessagePage { shell: Shell::public(heading), heading, body };
+    (status, render(&page)).into_response()
+}
+
+/// The same, keeping the signed-in person's header and menu.
+pub fn message_for(
+    user: &crate::auth::CurrentUser,
+    status: StatusCode,
+    heading: &str,
+    body: &str,
+) -> Response {
+    let page = MessagePage { shell: Shell::signed_in(user, heading), heading, body };
     (status, render(&page)).into_response()
 }
 

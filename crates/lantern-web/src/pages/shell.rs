@@ -28,6 +28,11 @@ pub struct Shell {
 
 const NAV: &[(&str, &str, &[Role])] = &[
     ("/log", "Log help", &[Role::Staff, Role::PracticeLead, Role::Admin]),
+    ("/guides", "Guides", &[Role::Staff, Role::PracticeLead, Role::Admin]),
+    ("/dashboard", "Dashboard", &[Role::PracticeLead, Role::Admin]),
+    ("/services", "Who owns what", &[Role::Staff, Role::PracticeLead, Role::Admin]),
+    ("/gaps", "Gaps", &[Role::PracticeLead, Role::Admin]),
+    ("/network", "Practices compared", &[Role::Analyst, Role::Admin]),
     ("/settings", "Settings", &[Role::PracticeLead, Role::Admin]),
     ("/audit", "Audit trail", &[Role::PracticeLead, Role::Admin]),
     ("/account", "Your account", &Role::ALL),
@@ -57,18 +62,41 @@ impl Shell {
             user_name: user.user.display_name.clone(),
             role_label: user.role().label().to_owned(),
             organisation,
-            nav: NAV
-                .iter()
-                .filter(|(_, _, roles)| roles.contains(&user.role()))
-                .map(|(href, label, _)| NavItem { href, label, current: path.starts_with(href) })
-                .collect(),
+            nav: nav_for(user.role(), path),
             csrf: user.csrf.clone().unwrap_or_default(),
             ..Self::default()
         })
+    }
+
+    /// The frame for a page drawn without the database (the route guard's refusal): the person and
+    /// their menu, without the practice's name.
+    pub fn signed_in(user: &CurrentUser, title: &str) -> Self {
+        Self {
+            title: title.to_owned(),
+            user_name: user.user.display_name.clone(),
+            role_label: user.role().label().to_owned(),
+            organisation: user
+                .user
+                .organisation
+                .as_ref()
+                .or(user.current_practice.as_ref())
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            nav: nav_for(user.role(), ""),
+            csrf: user.csrf.clone().unwrap_or_default(),
+            ..Self::default()
+        }
     }
 
     /// The frame for a page seen signed out (sign-in, errors).
     pub fn public(title: &str) -> Self {
         Self { title: title.to_owned(), ..Self::default() }
     }
+}
+
+fn nav_for(role: Role, path: &str) -> Vec<NavItem> {
+    NAV.iter()
+        .filter(|(_, _, roles)| roles.contains(&role))
+        .map(|(href, label, _)| NavItem { href, label, current: !path.is_empty() && path.starts_with(href) })
+        .collect()
 }
