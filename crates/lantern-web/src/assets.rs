@@ -9,6 +9,7 @@ use axum::routing::get;
 const FILES: &[(&str, &str, &[u8])] = &[
     ("nhsuk-frontend.min.css", "text/css", include_bytes!("../assets/nhsuk/nhsuk-frontend.min.css")),
     ("lantern.css", "text/css", include_bytes!("../assets/lantern.css")),
+    ("print.css", "text/css", include_bytes!("../assets/print.css")),
     ("images/favicon.ico", "image/x-icon", include_bytes!("../assets/nhsuk/images/favicon.ico")),
     ("images/favicon.svg", "image/svg+xml", include_bytes!("../assets/nhsuk/images/favicon.svg")),
     (

@@ -1,7 +1,7 @@
 //! The OpenAPI document: operations from the handlers' annotations, and who may call each one from
 //! the route table, so the document cannot disagree with what the server enforces.
 
-use super::{audit, episodes, measures, reference, settings, tokens, users};
+use super::{audit, episodes, guides, measures, ownership, reference, settings, tokens, users};
 use crate::auth::routes::{Access, Kind};
 use axum::Json;
 use utoipa::openapi::security::{
@@ -46,6 +46,17 @@ use utoipa::OpenApi;
         measures::organisation,
         measures::role_costs,
         measures::set_role_cost,
+        guides::list,
+        guides::read,
+        guides::create,
+        guides::update,
+        guides::approve,
+        guides::acknowledge,
+        ownership::list,
+        ownership::put,
+        ownership::training,
+        ownership::record_training,
+        ownership::gaps,
         serve,
     ),
     components(schemas(
@@ -78,6 +89,19 @@ use utoipa::OpenApi;
         tokens::NewToken,
         tokens::CreatedToken,
         measures::RoleCostInput,
+        lantern_core::ownership::Guide,
+        lantern_core::ownership::GuideDraft,
+        guides::GuideView,
+        guides::GuideApproval,
+        guides::GuideAcknowledgement,
+        guides::Acknowledged,
+        lantern_core::ownership::Ownership,
+        lantern_core::ownership::Training,
+        lantern_core::ownership::Confidence,
+        ownership::OwnershipInput,
+        ownership::TrainingInput,
+        ownership::GapReport,
+        ownership::GapView,
     ))
 )]
 struct ApiDoc;

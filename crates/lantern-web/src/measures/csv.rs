@@ -5,7 +5,7 @@ use super::{NetworkFigures, PracticeFigures};
 use lantern_core::measures::{Summary, Suppressed};
 use std::fmt::Write;
 
-fn escape(cell: &str) -> String {
+pub(crate) fn escape(cell: &str) -> String {
     // A leading formula character would run as a formula in a spreadsheet.
     let cell =
         if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() };

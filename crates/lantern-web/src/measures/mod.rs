@@ -2,7 +2,7 @@
 //! organisation's practices (the commissioner's view, with small numbers suppressed). The API, the pages
 //! and `lantern report` all take their figures from here.
 
-mod csv;
+pub(crate) mod csv;
 mod network;
 mod practice;
 

@@ -36,6 +36,13 @@ pub struct Section {
     pub rows: Vec<Row>,
     /// Minutes are staff-minutes (for staff roles: two helpers count twice).
     pub minutes_header: &'static str,
+    /// What the first column names ("Online service").
+    pub label_header: String,
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 fn minutes_header(by: &str) -> &'static str {
@@ -82,6 +89,7 @@ pub fn practice_sections(breakdowns: &[Breakdown], period_label: &str) -> Vec<Se
                 show_share: true,
                 rows,
                 minutes_header: minutes_header(by),
+                label_header: capitalised(each),
             })
         })
         .collect()
@@ -91,7 +99,7 @@ pub fn practice_sections(breakdowns: &[Breakdown], period_label: &str) -> Vec<Se
 pub fn network_sections(figures: &NetworkFigures) -> Vec<Section> {
     SECTIONS
         .iter()
-        .filter_map(|(by, heading, _)| {
+        .filter_map(|(by, heading, each)| {
             let b = figures.breakdowns.iter().find(|b| b.by == *by)?;
             let rows = b
                 .rows
@@ -112,6 +120,7 @@ pub fn network_sections(figures: &NetworkFigures) -> Vec<Section> {
                 show_share: false,
                 rows,
                 minutes_header: minutes_header(by),
+                label_header: capitalised(each),
             })
         })
         .collect()

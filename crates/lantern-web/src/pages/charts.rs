@@ -4,11 +4,11 @@
 //! figures right after it: the table is what a screen reader or a spreadsheet user works from.
 
 /// The drawing width (the SVG scales to its container).
-pub const WIDTH: u32 = 640;
+pub const WIDTH: u32 = 720;
 /// The longest bar leaves room for its value written after it.
-const BAR_SPACE: f64 = 500.0;
-const ROW: u32 = 46;
-const BAR_HEIGHT: u32 = 18;
+const BAR_SPACE: f64 = 580.0;
+const ROW: u32 = 50;
+pub const BAR_HEIGHT: u32 = 20;
 
 pub struct Bar {
     pub label: String,
@@ -29,6 +29,7 @@ pub struct BarChart {
     pub desc: String,
     pub width: u32,
     pub height: u32,
+    pub bar_height: u32,
     pub bars: Vec<Bar>,
 }
 
@@ -56,12 +57,16 @@ impl BarChart {
                 };
                 Bar {
                     label: d.label.clone(),
-                    label_y: top + 15,
-                    bar_y: top + 21,
+                    label_y: top + 17,
+                    bar_y: top + 24,
                     width,
                     value_x: if width == 0 { 0 } else { width + 8 },
-                    value_y: top + 21 + BAR_HEIGHT - 4,
-                    value_text: if d.value.is_none() { format!("{} (too few to show)", d.text) } else { d.text.clone() },
+                    value_y: top + 24 + BAR_HEIGHT - 5,
+                    value_text: if d.value.is_none() {
+                        format!("{} (too few to show)", d.text)
+                    } else {
+                        d.text.clone()
+                    },
                     gap: d.value.is_none(),
                 }
             })
@@ -73,6 +78,7 @@ impl BarChart {
             desc,
             width: WIDTH,
             height: (bars.len() as u32 * ROW).max(ROW),
+            bar_height: BAR_HEIGHT,
             bars,
         }
     }
@@ -114,7 +120,7 @@ mod tests {
             vec![datum("A", Some(100.0)), datum("B", Some(25.0)), datum("C", None), datum("D", Some(0.0))],
         );
         let widths: Vec<u32> = chart.bars.iter().map(|b| b.width).collect();
-        assert_eq!(widths, [500, 125, 0, 0]);
+        assert_eq!(widths, [580, 145, 0, 0]);
         assert!(chart.bars[2].gap && chart.bars[2].value_text.starts_with("<8"));
         assert_eq!(chart.height, 4 * ROW);
         assert!(chart.desc.contains("The longest is A: 100.") && chart.desc.contains("1 shown as \"<8\""));

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lantern_core::measures::Summary;
 use lantern_core::ods::OdsCode;
+use lantern_core::staff::StaffMember;
 use lantern_core::taxonomy::STAFF_ROLES;
 
 #[derive(Template)]
@@ -34,6 +35,8 @@ struct Headline {
     id: &'static str,
     key: &'static str,
     value: String,
+    /// A second reading of the value ("48.3 hours"), under it.
+    note: String,
     trend: String,
 }
 
@@ -52,7 +55,8 @@ struct Figures {
     details: Vec<Headline>,
     reading: String,
     defaulted: bool,
-    concentration: Vec<(&'static str, String)>,
+    /// (figure, value, what it means)
+    concentration: Vec<(&'static str, String, &'static str)>,
     helpers: Vec<Helper>,
     sections: Vec<Section>,
     csv_href: String,
@@ -118,11 +122,10 @@ async fn page(
     let figures = match picker.period {
         Some(period) => {
             let now = practice_figures(&state.store, code, period).await?;
+            // The whole previous summary (not just `now.trend`), so every figure gets its own trend.
             let before = practice_figures(&state.store, code, period.previous()).await?;
             let staff = state.store.settings(code).await?.staff;
-            let mut figures = figures_view(&now, &before.summary, &staff, &picker);
-            figures.period_noun = picker.noun();
-            Some(figures)
+            Some(figures_view(&now, &before.summary, &staff, &picker))
         }
         None => None,
     };
@@ -132,7 +135,7 @@ async fn page(
 fn figures_view(
     f: &PracticeFigures,
     before: &Summary,
-    staff: &[lantern_core::staff::StaffMember],
+    staff: &[StaffMember],
     picker: &PeriodPicker,
 ) -> Figures {
     let s = &f.summary;
@@ -140,11 +143,29 @@ fn figures_view(
     let helped_before = before.episodes > 0;
     let trend = |now: f64, then: f64| change(now, then, helped_before, kind);
     let rate = |now: f64, then: f64| rate_change(now, then, helped_before, kind);
-    let line = |id, key, value, trend| Headline { id, key, value, trend };
+    let line = |id, key, value, trend| Headline { id, key, value, note: String::new(), trend };
     let headlines = vec![
-        line("episodes", "Episodes of help", count(s.episodes), trend(s.episodes as f64, before.episodes as f64)),
-        line("minutes", "Time spent helping", minutes_and_hours(s.minutes), trend(s.minutes as f64, before.minutes as f64)),
-        line("cost", "Cost of staff time", pounds(s.cost_pence as f64), trend(s.cost_pence as f64, before.cost_pence as f64)),
+        line(
+            "episodes",
+            "Episodes of help",
+            count(s.episodes),
+            trend(s.episodes as f64, before.episodes as f64),
+        ),
+        Headline {
+            note: format!("{} hours", decimal(s.minutes as f64 / 60.0, 1)),
+            ..line(
+                "minutes",
+                "Minutes of help",
+                count(s.minutes),
+                trend(s.minutes as f64, before.minutes as f64),
+            )
+        },
+        line(
+            "cost",
+            "Cost of staff time",
+            pounds(s.cost_pence as f64),
+            trend(s.cost_pence as f64, before.cost_pence as f64),
+        ),
         line(
             "episodes-per-1000",
             "Episodes per 1,000 registered patients",
@@ -159,21 +180,68 @@ fn figures_view(
             minutes_and_hours(s.staff_minutes),
             trend(s.staff_minutes as f64, before.staff_minutes as f64),
         ),
-        line("episodes-per-week", "Episodes per week", decimal(s.episodes_per_week, 1), trend(s.episodes_per_week, before.episodes_per_week)),
-        line("minutes-per-week", "Minutes per week", decimal(s.minutes_per_week, 0), trend(s.minutes_per_week, before.minutes_per_week)),
-        line("cost-per-week", "Cost per week", pounds(s.cost_per_week_pence), trend(s.cost_per_week_pence, before.cost_per_week_pence)),
-        line("minutes-per-1000", "Minutes per 1,000 registered patients", decimal(s.minutes_per_1000, 1), trend(s.minutes_per_1000, before.minutes_per_1000)),
-        line("cost-per-1000", "Cost per 1,000 registered patients", pounds(s.cost_per_1000_pence), trend(s.cost_per_1000_pence, before.cost_per_1000_pence)),
+        line(
+            "episodes-per-week",
+            "Episodes per week",
+            decimal(s.episodes_per_week, 1),
+            trend(s.episodes_per_week, before.episodes_per_week),
+        ),
+        line(
+            "minutes-per-week",
+            "Minutes per week",
+            decimal(s.minutes_per_week, 0),
+            trend(s.minutes_per_week, before.minutes_per_week),
+        ),
+        line(
+            "cost-per-week",
+            "Cost per week",
+            pounds(s.cost_per_week_pence),
+            trend(s.cost_per_week_pence, before.cost_per_week_pence),
+        ),
+        line(
+            "minutes-per-1000",
+            "Minutes per 1,000 registered patients",
+            decimal(s.minutes_per_1000, 1),
+            trend(s.minutes_per_1000, before.minutes_per_1000),
+        ),
+        line(
+            "cost-per-1000",
+            "Cost per 1,000 registered patients",
+            pounds(s.cost_per_1000_pence),
+            trend(s.cost_per_1000_pence, before.cost_per_1000_pence),
+        ),
         line("list-size", "Registered patients", count(i64::from(s.list_size)), String::new()),
-        line("escalated", "Escalated to a named person", percent(s.escalated_rate), rate(s.escalated_rate, before.escalated_rate)),
-        line("unresolved", "Not resolved", percent(s.unresolved_rate), rate(s.unresolved_rate, before.unresolved_rate)),
+        line(
+            "escalated",
+            "Escalated to a named person",
+            percent(s.escalated_rate),
+            rate(s.escalated_rate, before.escalated_rate),
+        ),
+        line(
+            "unresolved",
+            "Not resolved",
+            percent(s.unresolved_rate),
+            rate(s.unresolved_rate, before.unresolved_rate),
+        ),
     ];
     let concentration = s.concentration.map_or_else(Vec::new, |c| {
         vec![
-            ("Share given by the person who helped most", percent(c.top_share)),
-            ("Staff who helped", count(c.helpers as i64)),
-            ("Effective number of helpers", decimal(c.effective_helpers, 1)),
-            ("Gini coefficient (0 shared equally, towards 1 one person)", decimal(c.gini, 2)),
+            (
+                "Share given by the person who helped most",
+                percent(c.top_share),
+                "Over half means the work has defaulted to one person",
+            ),
+            ("Staff who helped", count(c.helpers as i64), ""),
+            (
+                "Effective number of helpers",
+                decimal(c.effective_helpers, 1),
+                "How many people it would be if the work were shared equally",
+            ),
+            (
+                "Gini coefficient",
+                decimal(c.gini, 2),
+                "0 when everyone gives the same time, nearer 1 when one person gives nearly all",
+            ),
         ]
     });
     let helpers = s
@@ -182,16 +250,21 @@ fn figures_view(
         .map(|(id, minutes)| {
             let member = staff.iter().find(|m| m.id.to_string() == *id);
             Helper {
-                name: member.map_or_else(|| "A former member of staff".to_owned(), |m| m.display_name.clone()),
+                name: member
+                    .map_or_else(|| "A former member of staff".to_owned(), |m| m.display_name.clone()),
                 role: member.map_or("Not known", |m| STAFF_ROLES.label(&m.role)).to_owned(),
                 minutes: count(*minutes),
-                share: percent(if s.staff_minutes == 0 { 0.0 } else { *minutes as f64 / s.staff_minutes as f64 }),
+                share: percent(if s.staff_minutes == 0 {
+                    0.0
+                } else {
+                    *minutes as f64 / s.staff_minutes as f64
+                }),
             }
         })
         .collect();
     let api = format!("/api/v1/measures/practices/{}?{}", f.practice.ods_code, picker.query);
     Figures {
-        period_noun: "period",
+        period_noun: picker.noun(),
         synthetic: f.synthetic,
         headlines,
         details,

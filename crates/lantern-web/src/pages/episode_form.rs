@@ -102,6 +102,8 @@ pub struct LogPage {
     note: String,
     note_error: Option<String>,
     today: Vec<TodayRow>,
+    /// "Guides for this": links to the practice's guides for the services and tasks in hand.
+    guides: Vec<super::guides::GuideLink>,
 }
 
 impl LogPage {
@@ -183,8 +185,18 @@ impl PageContext {
             s.staff.iter().filter(|m| m.active).map(|m| (m.id.to_string(), m.display_name.clone())).collect();
         let none = |label: &str| (String::new(), label.to_owned());
         let second: Vec<String> = input.helpers.iter().skip(1).cloned().collect();
-        let services =
+        let services: Vec<(String, String)> =
             s.services.iter().filter(|x| x.enabled).map(|x| (x.code.clone(), x.label.clone())).collect();
+        // What was just logged, what is being corrected, or else the three commonest services.
+        let (picked, picked_tasks) = match notice {
+            Notice::Logged(r) => (r.episode.services.clone(), r.episode.tasks.clone()),
+            _ if !errors.0.is_empty() => (input.services.clone(), input.tasks.clone()),
+            _ => (by_use(services.clone(), &service_use).into_iter().take(3).map(|(c, _)| c).collect(), vec![]),
+        };
+        let guides = match mode {
+            Mode::New => super::guides::links_for(store, &code, &picked, &picked_tasks).await?,
+            Mode::Edit { .. } => Vec::new(),
+        };
         let tasks = TASKS.terms.iter().map(|t| (t.code.to_owned(), t.label.to_owned())).collect();
         let durations = DURATION_PRESETS.iter().map(|d| (d.to_string(), format!("{d} min")));
         let selected_duration: Vec<String> =
@@ -304,6 +316,7 @@ impl PageContext {
             occurred_at_error: error("occurred_at"),
             note: input.note.clone().unwrap_or_default(),
             note_error: error("note"),
+            guides,
             today: match mode {
                 Mode::New => self.today(store).await?,
                 Mode::Edit { .. } => Vec::new(),

@@ -45,7 +45,7 @@ struct Figures {
 
 pub async fn show(State(state): State<AppState>, user: CurrentUser, RawQuery(raw): RawQuery) -> Response {
     let params = params(raw.as_deref());
-    let practices = match state.store.list_practices().await {
+    let practices: Vec<Practice> = match state.store.list_practices().await {
         Ok(all) => all.into_iter().filter(|(p, _)| user.can_reach(&p.ods_code)).map(|(p, _)| p).collect(),
         Err(error) => return failure::page(error.into()),
     };
@@ -142,7 +142,8 @@ fn view(f: &NetworkFigures, sort: Sort, here: &str, picker: &PeriodPicker) -> Fi
         })
         .collect();
     let title = format!("Episodes of help per 1,000 registered patients by practice, {}", picker.label);
-    let chart = BarChart::new("per-1000", title, "episodes of help per 1,000 registered patients", "practice", data);
+    let chart =
+        BarChart::new("per-1000", title, "episodes of help per 1,000 registered patients", "practice", data);
     let mut table = f.practices.clone();
     sort_rows(&mut table, sort);
     let api = format!("/api/v1/measures/organisations/{}?{}", f.organisation, picker.query);

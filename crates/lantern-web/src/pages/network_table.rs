@@ -12,14 +12,14 @@ use std::cmp::Ordering;
 const COLUMNS: [(&str, &str, bool); 10] = [
     ("rank", "Rank", true),
     ("practice", "Practice", false),
-    ("list_size", "Registered patients", true),
+    ("list_size", "Patients", true),
     ("episodes", "Episodes", true),
     ("minutes", "Minutes", true),
     ("cost", "Cost", true),
-    ("per_1000", "Episodes per 1,000 patients", true),
+    ("per_1000", "Per 1,000 patients", true),
     ("escalated", "Escalated", true),
     ("unresolved", "Not resolved", true),
-    ("top_share", "Top helper's share", true),
+    ("top_share", "Top helper", true),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

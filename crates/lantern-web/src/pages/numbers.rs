@@ -8,7 +8,7 @@ pub fn count(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -130,7 +130,10 @@ mod tests {
         assert_eq!(change(50.0, 100.0, true, q), "Down 50% on the previous quarter");
         assert_eq!(change(100.0, 100.2, true, q), "About the same as the previous quarter");
         assert_eq!(change(5.0, 0.0, false, q), "No help logged in the previous quarter");
-        assert_eq!(rate_change(0.25, 0.2, true, PeriodKind::Month), "Up 5.0 percentage points on the previous month");
+        assert_eq!(
+            rate_change(0.25, 0.2, true, PeriodKind::Month),
+            "Up 5.0 percentage points on the previous month"
+        );
         assert_eq!(shown(&Suppressed::Hidden("<8"), count), "<8");
         assert_eq!(shown(&Suppressed::Shown(12_000), count), "12,000");
     }

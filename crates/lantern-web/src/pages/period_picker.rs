@@ -79,7 +79,10 @@ impl PeriodPicker {
             let last = day("to", &to, "the last day of the custom period", true);
             if let (Some(first), Some(last)) = (first, last) {
                 if last < first {
-                    errors.push(FieldError::new("to", "The last day must be the same as or after the first day"));
+                    errors.push(FieldError::new(
+                        "to",
+                        "The last day must be the same as or after the first day",
+                    ));
                 } else if Period::custom(first, last).is_none() {
                     errors.push(FieldError::new("to", "A custom period can be up to ten years long"));
                 }
@@ -113,7 +116,7 @@ impl PeriodPicker {
                 Err(error) => picker.errors.push(FieldError::new("period", error.to_string())),
             }
         }
-        let chosen = kind.map_or(kind_raw.as_str(), kind_code);
+        let chosen = kind.map_or_else(|| kind_raw.clone(), |k| kind_code(k).to_owned());
         picker.kinds = KINDS
             .iter()
             .enumerate()
@@ -222,7 +225,10 @@ mod tests {
 
     #[test]
     fn mistakes_are_named_by_field() {
-        assert_eq!(read("period=month&date=2026-02-30").error("date").map(|e| e.contains("real date")), Some(true));
+        assert_eq!(
+            read("period=month&date=2026-02-30").error("date").map(|e| e.contains("real date")),
+            Some(true)
+        );
         assert!(read("period=fortnight").error("period").is_some());
         assert!(read("period=custom&from=2026-03-10").error("to").is_some());
         let backwards = read("period=custom&from=2026-03-10&to=2026-03-01");

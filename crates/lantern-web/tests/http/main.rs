@@ -3,6 +3,9 @@
 mod account_pages;
 mod api;
 mod common;
+mod dashboard_pages;
+mod guide_pages;
 mod measures;
+mod ownership_pages;
 mod pages;
 mod security;

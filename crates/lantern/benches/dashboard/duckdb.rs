@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/duckdb_dashboard.py");
+pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/duckdb_dashboard.py");
 
 #[derive(Debug, Deserialize)]
 pub struct DuckOutput {
@@ -70,7 +70,13 @@ pub async fn export(database: &Path, csv: &Path) -> (u64, f64, u64) {
 }
 
 /// Runs the DuckDB script over `csv`; `None` (with the reason printed) if it failed.
-pub fn measure(python: &Path, dir: &Path, csv: &Path, warmup: usize, questions: &[Question]) -> Option<DuckOutput> {
+pub fn measure(
+    python: &Path,
+    dir: &Path,
+    csv: &Path,
+    warmup: usize,
+    questions: &[Question],
+) -> Option<DuckOutput> {
     let input = dir.join("duckdb-questions.json");
     let output = dir.join("duckdb-answers.json");
     std::fs::write(&input, serde_json::to_vec(questions).expect("json")).expect("write questions");
@@ -85,9 +91,9 @@ pub fn measure(python: &Path, dir: &Path, csv: &Path, warmup: usize, questions: 
         .arg(SUPPRESSED_BELOW.to_string())
         .status();
     match status {
-        Ok(s) if s.success() => {
-            Some(serde_json::from_slice(&std::fs::read(&output).expect("read DuckDB's answers")).expect("answers"))
-        }
+        Ok(s) if s.success() => Some(
+            serde_json::from_slice(&std::fs::read(&output).expect("read DuckDB's answers")).expect("answers"),
+        ),
         other => {
             eprintln!("the DuckDB script failed: {other:?}");
             None

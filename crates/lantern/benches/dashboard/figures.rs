@@ -1,7 +1,7 @@
 //! The questions both sides answer, and their answers in one comparable shape: what Lantern's
 //! dashboard functions return, reduced to the figures DuckDB computes from the CSV export.
 
-use lantern_core::measures::{Breakdown, Suppressed, Summary, SUPPRESS_BELOW};
+use lantern_core::measures::{Breakdown, Summary, Suppressed, SUPPRESS_BELOW};
 use lantern_web::measures::{NetworkFigures, NetworkRow, PracticeFigures};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,7 +53,9 @@ pub struct Figures {
     pub rows: BTreeMap<String, (i64, i64, f64)>,
 }
 
-fn tallies<'a>(breakdowns: impl Iterator<Item = (&'a str, String, i64, i64)>) -> BTreeMap<String, BTreeMap<String, [i64; 2]>> {
+fn tallies<'a>(
+    breakdowns: impl Iterator<Item = (&'a str, String, i64, i64)>,
+) -> BTreeMap<String, BTreeMap<String, [i64; 2]>> {
     let mut out: BTreeMap<String, BTreeMap<String, [i64; 2]>> = BTreeMap::new();
     for (by, key, episodes, minutes) in breakdowns.filter(|(by, ..)| *by != "staff_role") {
         out.entry(by.to_owned()).or_default().insert(key, [episodes, minutes]);
@@ -85,7 +87,9 @@ impl Figures {
             Suppressed::Hidden(_) => None,
         };
         let rows = f.breakdowns.iter().flat_map(|b| {
-            b.rows.iter().filter_map(move |r| Some((b.by, r.key.clone(), shown(&r.episodes)?, shown(&r.minutes)?)))
+            b.rows
+                .iter()
+                .filter_map(move |r| Some((b.by, r.key.clone(), shown(&r.episodes)?, shown(&r.minutes)?)))
         });
         let row = |r: &NetworkRow| -> Option<(String, (i64, i64, f64))> {
             let share = match r.top_helper_share {

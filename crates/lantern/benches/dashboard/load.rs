@@ -42,7 +42,8 @@ pub async fn generate(path: &Path, total: u64, seed: u64) -> (Icb, Loaded) {
     let started = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let icb = model::build_icb(&mut rng);
-    let store = Store::connect(&DatabaseLocation::Sqlite(path.to_owned())).await.expect("create the database");
+    let store =
+        Store::connect(&DatabaseLocation::Sqlite(path.to_owned())).await.expect("create the database");
     store.migrate().await.expect("migrate");
     let actor = Actor::system("dashboard benchmark");
     for p in &icb.practices {
@@ -96,7 +97,8 @@ pub async fn generate(path: &Path, total: u64, seed: u64) -> (Icb, Loaded) {
     }
     batch.flush(&mut conn).await;
     let count = |table: &str| format!("SELECT COUNT(*) FROM {table}");
-    let rollup_rows: i64 = sqlx::query_scalar(&count("episode_rollups")).fetch_one(&mut conn).await.expect("count");
+    let rollup_rows: i64 =
+        sqlx::query_scalar(&count("episode_rollups")).fetch_one(&mut conn).await.expect("count");
     let month_rollup_rows: i64 = if batch.with_months {
         sqlx::query_scalar(&count("episode_rollups_monthly")).fetch_one(&mut conn).await.expect("count")
     } else {
@@ -150,10 +152,12 @@ impl Batch {
             .iter()
             .flat_map(|(id, e)| e.services.iter().map(move |s| (id.to_string(), s.clone())))
             .collect();
-        for (table, column, rows) in [("episode_helpers", "staff_id", helpers), ("episode_services", "service", services)]
+        for (table, column, rows) in
+            [("episode_helpers", "staff_id", helpers), ("episode_services", "service", services)]
         {
             for chunk in rows.chunks(ROWS * 4) {
-                let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} (episode_id, {column}) "));
+                let mut q =
+                    QueryBuilder::<Sqlite>::new(format!("INSERT INTO {table} (episode_id, {column}) "));
                 q.push_values(chunk, |mut row, (id, value)| {
                     row.push_bind(id.clone()).push_bind(value.clone());
                 });

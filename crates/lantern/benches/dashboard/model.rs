@@ -134,7 +134,8 @@ fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, u32)]) -> T {
 /// Up to `extra` more codes from `table`, none already in `chosen`.
 fn pick_more(rng: &mut ChaCha8Rng, table: Weighted, chosen: &mut Vec<String>, extra: usize) {
     for _ in 0..extra {
-        let rest: Vec<(&str, u32)> = table.iter().copied().filter(|(c, _)| !chosen.iter().any(|s| s == c)).collect();
+        let rest: Vec<(&str, u32)> =
+            table.iter().copied().filter(|(c, _)| !chosen.iter().any(|s| s == c)).collect();
         if !rest.is_empty() {
             chosen.push(pick(rng, &rest).to_owned());
         }
@@ -232,7 +233,8 @@ impl SynthPractice {
         let hour = pick(rng, &HOURS);
         let seconds = (hour - 8) * 3_600 + rng.gen_range(0..3_600);
         let occurred_at = Timestamp::from_second(opening.as_second() + seconds).expect("a valid time");
-        let mut channels: Vec<(&str, u32)> = vec![("desk", 70), ("telephone", 21), ("kiosk", 2), ("screen_share", 2)];
+        let mut channels: Vec<(&str, u32)> =
+            vec![("desk", 70), ("telephone", 21), ("kiosk", 2), ("screen_share", 2)];
         if self.champion.is_some() {
             channels.extend([("appointment", 6), ("home_visit", 1)]);
         }
@@ -243,7 +245,8 @@ impl SynthPractice {
         };
         let mut helpers = vec![first];
         if rng.gen_bool(0.05) {
-            let others: Vec<(usize, u32)> = self.helpers.iter().copied().filter(|(n, _)| *n != first).collect();
+            let others: Vec<(usize, u32)> =
+                self.helpers.iter().copied().filter(|(n, _)| *n != first).collect();
             helpers.push(pick(rng, &others));
         }
         let mut services = vec![pick(rng, SERVICES).to_owned()];
@@ -278,7 +281,8 @@ impl SynthPractice {
         let scale = 1.0 + 0.2 * (tasks.len() - 1) as f64 + 0.1 * barriers.len() as f64;
         let position = rng.gen::<f64>() * 16.0;
         let index = (position as usize).min(15);
-        let spread = LOG_NORMAL[index] + (LOG_NORMAL[index + 1] - LOG_NORMAL[index]) * (position - index as f64);
+        let spread =
+            LOG_NORMAL[index] + (LOG_NORMAL[index + 1] - LOG_NORMAL[index]) * (position - index as f64);
         let duration_minutes = (median * scale * spread).round().clamp(1.0, 240.0) as u16;
         let note = rng.gen_bool(0.1).then(|| NOTES[rng.gen_range(0..NOTES.len())].to_owned());
         let millis = u64::try_from(occurred_at.as_millisecond()).expect("after 1970");

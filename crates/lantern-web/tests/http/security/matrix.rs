@@ -76,12 +76,17 @@ pub fn fill(path: &str, who: Who, fx: &Fixtures) -> Result<String, String> {
             ("code", "services") => "nhs_app".to_owned(),
             ("code", "organisations") => PCN.to_owned(),
             ("role", "role-costs") => "receptionist".to_owned(),
+            ("service", "ownership") => "nhs_app".to_owned(),
             ("name", _) => "tasks".to_owned(),
             ("*path", _) => "nhsuk/nhsuk-frontend.min.css".to_owned(),
             ("id", "episodes") => fx.episode.clone(),
             ("id", "staff") => fx.staff.clone(),
             ("id", "users") => fx.user.clone(),
             ("id", "tokens") => fx.token(who),
+            ("service", "leaflets") => "nhs_app".to_owned(),
+            // The fixtures hold no guide: a well-formed id that matches none still meets the role
+            // check, which runs before the handler looks the guide up (and answers "not found").
+            ("id", "guides") => "00000000-0000-7000-8000-000000000000".to_owned(),
             _ => {
                 return Err(format!(
                     "add a sample value for {{{name}}} in security.rs (route {path}, after /{collection})"

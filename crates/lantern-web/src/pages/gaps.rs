@@ -1,0 +1,90 @@
+//! "Who owns this?": the gap report. Where the practice's arrangements do not match what the episode
+//! log shows (no owner, an owner who does little of the work, too few trained, no current guide, no
+//! route for escalations, no strategy), each with why it matters, what to do and a link to fix it.
+
+use super::ownership::{chosen, frame, not_linked, practice_choice, remember, respond, PracticeChoice};
+use super::shell::Shell;
+use crate::api::ownership::{fix_href, fix_label, gap_findings, kind_code, Arrangements};
+use crate::auth::CurrentUser;
+use crate::{ApiError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use lantern_core::ods::OdsCode;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "gaps.html")]
+struct GapsPage {
+    shell: Shell,
+    practice: PracticeChoice,
+    findings: Vec<Finding>,
+    /// How many switched-on services have at least one finding.
+    services_affected: usize,
+    csv_href: String,
+    json_href: String,
+}
+
+struct Finding {
+    /// Stable and unique per finding (a kind occurs at most once per service), so it can be linked to.
+    id: String,
+    service: String,
+    finding: String,
+    why_it_matters: String,
+    what_to_do: String,
+    href: String,
+    link: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GapsQuery {
+    practice: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<GapsQuery>,
+) -> Response {
+    let Some(code) = chosen(&user, query.practice.as_deref()) else { return not_linked() };
+    if let Some(failed) = remember(&state, &user, &code, query.practice.as_deref()).await {
+        return failed;
+    }
+    respond(StatusCode::OK, page(&state, &user, &code).await)
+}
+
+async fn page(state: &AppState, user: &CurrentUser, code: &OdsCode) -> Result<GapsPage, ApiError> {
+    let a = Arrangements::load(&state.store, code).await?;
+    let found = gap_findings(&state.store, code, &a).await?;
+    let shell = frame(state, user, code, "Who owns this?", "/gaps").await?;
+    let mut affected: Vec<&str> = found.iter().filter_map(|f| f.service.as_deref()).collect();
+    affected.sort_unstable();
+    affected.dedup();
+    let findings = found
+        .iter()
+        .map(|f| {
+            let service = f.service.as_deref();
+            Finding {
+                id: format!("gap-{}-{}", kind_code(f), service.unwrap_or("practice")),
+                service: service.map_or_else(
+                    || "Whole practice".to_owned(),
+                    |s| a.service(s).map_or(s, |s| &s.label).to_owned(),
+                ),
+                finding: f.finding.clone(),
+                why_it_matters: f.why_it_matters.clone(),
+                what_to_do: f.what_to_do.clone(),
+                href: fix_href(&f.fix_at, code),
+                link: fix_label(&f.fix_at, &a),
+            }
+        })
+        .collect();
+    Ok(GapsPage {
+        shell,
+        practice: practice_choice(state, user, code).await?,
+        findings,
+        services_affected: affected.len(),
+        csv_href: format!("/api/v1/practices/{code}/gaps?format=csv"),
+        json_href: format!("/api/v1/practices/{code}/gaps"),
+    })
+}

@@ -1,0 +1,155 @@
+//! What the benchmark prints: the machine, and the table of results.
+
+use crate::figures::Kind;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// One line of the results table.
+pub struct Row {
+    pub episodes: u64,
+    pub kind: Kind,
+    pub samples: usize,
+    /// Lantern's times (ms), sorted.
+    pub lantern: Vec<f64>,
+    /// DuckDB's query times (ms), sorted; empty when DuckDB did not run.
+    pub duckdb: Vec<f64>,
+    pub duckdb_load_s: Option<f64>,
+    /// "MATCH", "MISMATCH" or "-".
+    pub matched: &'static str,
+    pub lantern_hwm_kb: u64,
+    pub duckdb_hwm_kb: Option<u64>,
+}
+
+/// Nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+pub fn mb(kb: u64) -> String {
+    format!("{:.0}", kb as f64 / 1024.0)
+}
+
+pub fn command_output(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Free bytes on the filesystem holding `dir` (from `df`), if it can be read.
+pub fn free_bytes(dir: &Path) -> Option<u64> {
+    let out = command_output("df", &["-Pk", &dir.display().to_string()])?;
+    let kb: u64 = out.lines().nth(1)?.split_whitespace().nth(3)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+pub fn print_machine(dir: &Path, smoke: bool) {
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let commit = command_output("git", &["-C", manifest, "rev-parse", "--short=12", "HEAD"]).map(|c| {
+        // Read-only checks (neither refreshes the index): tracked changes, then untracked files.
+        let clean = Command::new("git")
+            .args(["-C", manifest, "diff-index", "--quiet", "HEAD", "--"])
+            .status()
+            .is_ok_and(|s| s.success())
+            && command_output("git", &["-C", manifest, "ls-files", "--others", "--exclude-standard", ":/"])
+                .is_some_and(|untracked| untracked.is_empty());
+        if clean {
+            c
+        } else {
+            format!("{c} + uncommitted changes")
+        }
+    });
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
+        let line = info.lines().find(|l| l.starts_with("model name"))?.to_owned();
+        Some(line.split(':').nth(1)?.trim().to_owned())
+    });
+    let memory = std::fs::read_to_string("/proc/meminfo").ok().and_then(|info| {
+        let kb: u64 =
+            info.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()?;
+        Some(format!("{:.1} GiB", kb as f64 / 1024.0 / 1024.0))
+    });
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
+    let now = jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC");
+    println!("Lantern dashboard benchmark (server time of the dashboard figures), {now}");
+    println!(
+        "  cores        {cores} (available parallelism){}",
+        cpu.map(|c| format!(", {c}")).unwrap_or_default()
+    );
+    println!("  memory       {}", memory.unwrap_or_else(|| "unknown".into()));
+    println!("  os           {}", command_output("uname", &["-srm"]).unwrap_or_else(|| "unknown".into()));
+    println!("  commit       {}", commit.unwrap_or_else(|| "unknown (no git)".into()));
+    println!(
+        "  build        {}",
+        if cfg!(debug_assertions) { "debug (figures mean little)" } else { "release" }
+    );
+    println!("  load average {} (at start)", load_average());
+    println!("  databases    {}", dir.display());
+    if smoke {
+        println!("  [SMOKE RUN: not invoked by cargo bench; tiny sizes, figures mean nothing]");
+    }
+    println!();
+}
+
+pub fn print_table(rows: &[Row]) {
+    println!();
+    println!(
+        "| {:>10} | {:<16} | {:>4} | {:>10} | {:>10} | {:>10} | {:>10} | {:>10} | {:>9} | {:>9} | {:>9} | {:<8} | {:>10} | {:>10} |",
+        "episodes",
+        "question",
+        "n",
+        "Lantern p50",
+        "Lantern p95",
+        "Lantern max",
+        "DuckDB p50",
+        "DuckDB p95",
+        "load s",
+        "ratio p50",
+        "ratio p95",
+        "match",
+        "Lantern MB",
+        "DuckDB MB"
+    );
+    println!(
+        "|{:->12}|{:-<18}|{:->6}|{:->13}|{:->13}|{:->13}|{:->12}|{:->12}|{:->11}|{:->11}|{:->11}|{:-<10}|{:->12}|{:->12}|",
+        ":", "", ":", ":", ":", ":", ":", ":", ":", ":", ":", "", ":", ":"
+    );
+    let ms = |v: f64| if v.is_nan() { "-".to_owned() } else { format!("{v:.2}") };
+    for r in rows {
+        let (l50, l95) = (percentile(&r.lantern, 0.5), percentile(&r.lantern, 0.95));
+        let (d50, d95) = (percentile(&r.duckdb, 0.5), percentile(&r.duckdb, 0.95));
+        let ratio = |d: f64, l: f64| if d.is_nan() { "-".to_owned() } else { format!("{:.1}", d / l) };
+        println!(
+            "| {:>10} | {:<16} | {:>4} | {:>11} | {:>11} | {:>11} | {:>10} | {:>10} | {:>9} | {:>9} | {:>9} | {:<8} | {:>10} | {:>10} |",
+            r.episodes,
+            r.kind.label(),
+            r.samples,
+            ms(l50),
+            ms(l95),
+            ms(r.lantern.last().copied().unwrap_or(f64::NAN)),
+            ms(d50),
+            ms(d95),
+            r.duckdb_load_s.map_or_else(|| "-".to_owned(), |s| format!("{s:.1}")),
+            ratio(d50, l50),
+            ratio(d95, l95),
+            r.matched,
+            mb(r.lantern_hwm_kb),
+            r.duckdb_hwm_kb.map_or_else(|| "-".to_owned(), mb),
+        );
+    }
+    println!();
+    println!(
+        "ratio = DuckDB query time / Lantern time (above 1: Lantern is faster). MB = peak resident memory"
+    );
+    println!(
+        "(VmHWM) of the process answering the questions: Lantern's query process (store opened, warm-up,"
+    );
+    println!("questions), DuckDB's Python process (including the table loaded from the CSV).");
+}
