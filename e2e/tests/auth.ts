@@ -10,7 +10,7 @@ export const DEMO_PASSWORD = 'lantern-demo-password';
 export const ROLES = {
   reception: { username: 'reception@demo', label: 'Practice staff', home: '/log' },
   manager: { username: 'manager@demo', label: 'Practice manager or digital lead', home: '/log' },
-  analyst: { username: 'analyst@demo', label: 'PCN or ICB analyst', home: '/account' },
+  analyst: { username: 'analyst@demo', label: 'PCN or ICB analyst', home: '/network' },
   researcher: { username: 'researcher@demo', label: 'Researcher', home: '/account' },
   admin: { username: 'admin@demo', label: 'System administrator', home: '/log' },
 } as const;

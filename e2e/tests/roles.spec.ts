@@ -240,12 +240,14 @@ test.describe('manager@demo (practice lead)', () => {
 
 for (const role of ['analyst', 'researcher'] as const) {
   test.describe(`${role}@demo (totals only)`, () => {
-    test(`signing in lands on /account`, async ({ page }) => {
+    // Analysts start on the practices they compare; researchers (whose pages come later) on their account.
+    const home = role === 'analyst' ? '/network' : '/account';
+    test(`signing in lands on ${home}`, async ({ page }) => {
       await signIn(page, ROLES[role].username);
-      expect(new URL(page.url()).pathname).toBe('/account');
+      expect(new URL(page.url()).pathname).toBe(home);
       const again = await page.reload();
-      expect(again?.status(), '/account answers 200').toBe(200);
-      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
+      expect(again?.status(), `${home} answers 200`).toBe(200);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(role === 'analyst' ? /Practices compared/ : 'Your account');
     });
 
     test.describe('signed in', () => {

@@ -29,7 +29,7 @@ pub struct GuidesQuery {
     q: Option<String>,
     /// Only guides covering this service code.
     service: Option<String>,
-    /// json (default) or csv.
+    /// json (default) or csv (one row per guide; services and tasks as codes joined by `;`).
     format: Option<String>,
 }
 
@@ -98,8 +98,8 @@ pub async fn list(
         let cells = [
             g.id.to_string(),
             g.title.clone(),
-            g.services.join(" "),
-            g.tasks.join(" "),
+            g.services.join(";"),
+            g.tasks.join(";"),
             g.version.to_string(),
             g.review_by.to_string(),
             g.approved_by.clone().unwrap_or_default(),

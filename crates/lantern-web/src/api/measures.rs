@@ -118,13 +118,12 @@ pub(crate) async fn organisation_members(
     org: &OdsCode,
 ) -> Result<(Vec<Practice>, bool), ApiError> {
     let all = store.list_practices().await?;
-    let members: Vec<_> = all
-        .iter()
-        .filter(|(p, _)| {
-            (p.pcn.as_ref() == Some(org) || p.icb.as_ref() == Some(org)) && user.can_reach(&p.ods_code)
-        })
-        .collect();
-    if members.is_empty() || (user.role() != Role::Admin && user.user.organisation.is_none()) {
+    let members: Vec<_> =
+        all.iter().filter(|(p, _)| p.pcn.as_ref() == Some(org) || p.icb.as_ref() == Some(org)).collect();
+    // An organisation is shown whole or not at all: figures labelled as an ICB must not quietly cover
+    // only the part of it a PCN analyst may see.
+    let whole = members.iter().all(|(p, _)| user.can_reach(&p.ods_code));
+    if members.is_empty() || !whole || (user.role() != Role::Admin && user.user.organisation.is_none()) {
         return Err(ApiError::NotFound(format!("organisation {org} not found")));
     }
     let synthetic = members.iter().any(|(_, s)| *s);

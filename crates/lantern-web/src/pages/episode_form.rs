@@ -191,7 +191,9 @@ impl PageContext {
         let (picked, picked_tasks) = match notice {
             Notice::Logged(r) => (r.episode.services.clone(), r.episode.tasks.clone()),
             _ if !errors.0.is_empty() => (input.services.clone(), input.tasks.clone()),
-            _ => (by_use(services.clone(), &service_use).into_iter().take(3).map(|(c, _)| c).collect(), vec![]),
+            _ => {
+                (by_use(services.clone(), &service_use).into_iter().take(3).map(|(c, _)| c).collect(), vec![])
+            }
         };
         let guides = match mode {
             Mode::New => super::guides::links_for(store, &code, &picked, &picked_tasks).await?,

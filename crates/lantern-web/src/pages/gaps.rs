@@ -20,6 +20,9 @@ struct GapsPage {
     shell: Shell,
     practice: PracticeChoice,
     findings: Vec<Finding>,
+    /// (kind of gap, how many), in the order of `KINDS`, only kinds that occur: 40 cards are hard to
+    /// take in, so the page opens with this.
+    summary: Vec<(&'static str, usize)>,
     /// How many switched-on services have at least one finding.
     services_affected: usize,
     csv_href: String,
@@ -36,6 +39,20 @@ struct Finding {
     href: String,
     link: String,
 }
+
+/// Each kind's code (as in the API) and its name in the summary.
+const KINDS: [(&str, &str); 10] = [
+    ("no_owner", "No owner"),
+    ("owner_inactive", "Owner has left"),
+    ("owner_not_doing_it", "Owner does little of the work"),
+    ("escalations_without_route", "Escalations with no route"),
+    ("few_trained", "Fewer than two trained"),
+    ("mostly_untrained", "Help mostly from untrained staff"),
+    ("no_guide", "No guide"),
+    ("guide_past_review", "Guide past review or not approved"),
+    ("no_strategy", "No signed-off strategy"),
+    ("strategy_past_review", "Strategy past review"),
+];
 
 #[derive(Debug, Deserialize)]
 pub struct GapsQuery {
@@ -79,8 +96,15 @@ async fn page(state: &AppState, user: &CurrentUser, code: &OdsCode) -> Result<Ga
             }
         })
         .collect();
+    let codes: Vec<String> = found.iter().map(kind_code).collect();
+    let summary = KINDS
+        .iter()
+        .map(|(code, name)| (*name, codes.iter().filter(|c| c == code).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     Ok(GapsPage {
         shell,
+        summary,
         practice: practice_choice(state, user, code).await?,
         findings,
         services_affected: affected.len(),

@@ -9,16 +9,26 @@ use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Pars
 /// The guide's Markdown as HTML that is safe to place inside a page.
 pub fn render(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options).collect();
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, Filter { events: Parser::new_ext(markdown, options), links: Vec::new() });
+    html::push_html(&mut out, Filter { events: events.into_iter(), links: Vec::new(), top });
     out
 }
 
 /// Rewrites events one by one. `links` remembers, for each open link, whether it was kept, so its end
-/// tag is dropped along with a dropped start.
+/// tag is dropped along with a dropped start; `top` is the guide's highest heading level (1 for `#`).
 struct Filter<'a, I: Iterator<Item = Event<'a>>> {
     events: I,
     links: Vec<bool>,
+    top: usize,
 }
 
 impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Filter<'a, I> {
@@ -32,14 +42,15 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Filter<'a, I> {
                 Event::Html(text) | Event::InlineHtml(text) => Event::Html(escape(&text).into()),
                 Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
                 Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-                // The page has the h1; a guide's own headings sit beneath it.
+                // The page has the h1; a guide's own headings sit beneath it, its highest as h2, whether
+                // the writer started at `#` or at `##` (the starters do), so no level is skipped.
                 Event::Start(Tag::Heading { level, .. }) => Event::Start(Tag::Heading {
-                    level: shifted(level),
+                    level: shifted(level, self.top),
                     id: None,
                     classes: Vec::new(),
                     attrs: Vec::new(),
                 }),
-                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level))),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, self.top))),
                 Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                     let safe = safe_destination(&dest_url);
                     self.links.push(safe);
@@ -86,13 +97,13 @@ fn escape(raw: &str) -> String {
     out
 }
 
-fn shifted(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+fn shifted(level: HeadingLevel, top: usize) -> HeadingLevel {
+    match (level as usize + 2).saturating_sub(top) {
+        ..=2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
     }
 }
 
@@ -161,6 +172,9 @@ mod tests {
         assert!(html.contains("<ol>") && html.contains("<strong>Ask</strong>"), "{html}");
         assert!(html.contains("<ul>\n<li>one</li>"), "{html}");
         assert!(!html.contains("<h1"), "{html}");
+        let starter = render("## What this is for\n\n### Detail\n\n###### Deep");
+        assert!(starter.contains("<h2>What this is for</h2>") && starter.contains("<h3>Detail</h3>"));
+        assert!(starter.contains("<h6>Deep</h6>"), "{starter}");
     }
 
     #[test]

@@ -27,6 +27,8 @@ mod period_picker;
 mod settings;
 mod shell;
 mod sign_in;
+mod strategy;
+mod strategy_facts;
 mod training;
 mod view;
 
@@ -47,6 +49,13 @@ pub fn table() -> Table {
         .route(M::GET, "/sign-in", Access::Public, get(sign_in::show))
         .route(M::POST, "/sign-in", Access::Public, post(sign_in::submit))
         .route(M::POST, "/sign-out", Access::SignedIn, post(sign_in::sign_out))
+        .route(M::GET, "/strategy", episodes, get(strategy::show))
+        .route(M::GET, "/strategy/versions/{version}", episodes, get(strategy::show_version))
+        .route(M::GET, "/strategy/versions/{version}/strategy.md", episodes, get(strategy::markdown_file))
+        .route(M::POST, "/strategy/draft", settings, post(strategy::draft))
+        .route(M::POST, "/strategy/save", settings, post(strategy::save))
+        .route(M::POST, "/strategy/versions/{version}/sign-off", settings, post(strategy::sign_off))
+        .route(M::POST, "/strategy/versions/{version}/acknowledge", episodes, post(strategy::acknowledge))
         .route(M::GET, "/log", episodes, get(log::show))
         .route(M::POST, "/log", episodes, post(log::submit))
         .route(M::POST, "/log/undo", episodes, post(log::undo))

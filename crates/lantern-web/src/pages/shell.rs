@@ -33,6 +33,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/services", "Who owns what", &[Role::Staff, Role::PracticeLead, Role::Admin]),
     ("/gaps", "Gaps", &[Role::PracticeLead, Role::Admin]),
     ("/network", "Practices compared", &[Role::Analyst, Role::Admin]),
+    ("/strategy", "Strategy", &[Role::Staff, Role::PracticeLead, Role::Admin]),
     ("/settings", "Settings", &[Role::PracticeLead, Role::Admin]),
     ("/audit", "Audit trail", &[Role::PracticeLead, Role::Admin]),
     ("/account", "Your account", &Role::ALL),

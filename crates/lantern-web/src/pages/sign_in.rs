@@ -212,9 +212,8 @@ pub async fn sign_out(State(state): State<AppState>, user: CurrentUser, body: By
 pub async fn home(MaybeUser(user): MaybeUser) -> Response {
     match user.map(|u| u.role()) {
         None => Redirect::to("/sign-in").into_response(),
-        Some(lantern_core::access::Role::Analyst | lantern_core::access::Role::Researcher) => {
-            Redirect::to("/account").into_response()
-        }
+        Some(lantern_core::access::Role::Analyst) => Redirect::to("/network").into_response(),
+        Some(lantern_core::access::Role::Researcher) => Redirect::to("/account").into_response(),
         Some(_) => Redirect::to("/log").into_response(),
     }
 }

@@ -149,8 +149,13 @@ async fn staff_read_and_sign_but_cannot_write_or_approve() {
 async fn a_guide_of_another_practice_is_not_found() {
     let app = TestApp::spawn(testing::sqlite().await).await;
     let other = OdsCode::parse("B82002").expect("valid");
-    let hill =
-        Practice { ods_code: other.clone(), name: "Hill Surgery".into(), pcn: None, icb: None, list_size: 900 };
+    let hill = Practice {
+        ods_code: other.clone(),
+        name: "Hill Surgery".into(),
+        pcn: None,
+        icb: None,
+        list_size: 900,
+    };
     app.store.upsert_practice(&hill, false, &actor()).await.expect("practice");
     let draft = GuideDraft {
         title: "Hill's secret procedure".into(),
@@ -163,8 +168,12 @@ async fn a_guide_of_another_practice_is_not_found() {
         let browser = app.browser_as(role).await;
         let page = format!("/guides/{id}");
         let mut answers = Vec::new();
-        for path in [page.clone(), format!("{page}/history"), format!("{page}/edit"), "/guides?practice=B82002".into()]
-        {
+        for path in [
+            page.clone(),
+            format!("{page}/history"),
+            format!("{page}/edit"),
+            "/guides?practice=B82002".into(),
+        ] {
             answers.push((path.clone(), browser.get(&path).await));
         }
         for action in ["acknowledge", "approve", "edit"] {

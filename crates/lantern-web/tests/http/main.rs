@@ -9,3 +9,4 @@ mod measures;
 mod ownership_pages;
 mod pages;
 mod security;
+mod strategy_pages;

@@ -6,6 +6,7 @@ use crate::common::{actor, json_of, TestApp, PRACTICE};
 use jiff::{SignedDuration, Timestamp};
 use lantern_core::access::Role;
 use lantern_core::ods::OdsCode;
+use lantern_core::ownership::{Confidence, GuideDraft, Ownership, Training};
 use lantern_core::practice::Practice;
 use lantern_store::{testing, AuditFilter};
 use reqwest::Response;
@@ -230,4 +231,48 @@ async fn mistakes_come_back_as_field_errors() {
     assert_eq!(created.status(), 201);
     let listed: Value = json_of(api.get(format!("{base}/training")).send().await.expect("send")).await;
     assert_eq!(listed[0]["confidence"], "high");
+}
+
+#[tokio::test]
+async fn a_practice_with_everything_in_place_has_no_gaps() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let code = OdsCode::parse(PRACTICE).expect("valid");
+    let (store, who) = (&app.store, actor());
+    let services: Vec<String> =
+        store.services(&code).await.expect("services").into_iter().map(|s| s.code).collect();
+    for service in &services {
+        let arrangement = Ownership {
+            service: service.clone(),
+            owner: Some(app.staff[1].id),
+            escalation_route: Some("Ben, then the PCN digital lead".into()),
+            ..Ownership::default()
+        };
+        store.set_ownership(&code, &arrangement, &who).await.expect("owner");
+        for member in &app.staff {
+            let training = Training {
+                staff_id: member.id,
+                service: service.clone(),
+                trained_on: "2026-01-05".parse().expect("date"),
+                trainer: "Digital champion".into(),
+                confidence: Confidence::Medium,
+            };
+            store.record_training(&code, &training, &who).await.expect("training");
+        }
+    }
+    let draft = GuideDraft {
+        title: "Helping with every online service".into(),
+        services: services.clone(),
+        body: "Ask what they are trying to do.".into(),
+        review_by: "2099-01-01".into(),
+        ..GuideDraft::default()
+    };
+    let guide = store.save_guide(&code, None, &draft, &who).await.expect("guide");
+    store.approve_guide(guide.id, 1, "2099-01-01".parse().expect("date"), &who).await.expect("approve");
+    let version =
+        store.save_strategy(&code, "# Our strategy", "2099-01-01".parse().expect("date"), &who).await;
+    store.sign_off_strategy(&code, version.expect("strategy"), &who).await.expect("sign off");
+
+    let page = app.browser_as(Role::PracticeLead).await.get_html("/gaps").await;
+    assert!(page.contains("id=\"no-gaps\"") && !page.contains("id=\"gap-count\""), "{page}");
+    assert!(kinds(&app, "nhs_login").await.is_empty());
 }

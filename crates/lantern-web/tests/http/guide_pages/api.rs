@@ -70,7 +70,10 @@ async fn leads_write_and_approve_and_everyone_may_sign() {
     let good = json!({ "version": 2, "review_by": "2030-01-01" });
     assert_eq!(send(&app, &staff, Method::POST, &approve, &good).await.status(), 403);
     let approved = json_of(send(&app, &lead, Method::POST, &approve, &good).await).await;
-    assert_eq!((approved["approved_by"].as_str(), approved["version"].as_i64()), (Some("practice_lead"), Some(2)));
+    assert_eq!(
+        (approved["approved_by"].as_str(), approved["version"].as_i64()),
+        (Some("practice_lead"), Some(2))
+    );
 
     let sign = format!("{guide}/acknowledge");
     let first = json_of(send(&app, &staff, Method::POST, &sign, &json!({})).await).await;

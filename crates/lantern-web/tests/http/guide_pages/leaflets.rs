@@ -22,7 +22,10 @@ async fn a_leaflet_names_the_practice_and_its_offline_alternative() {
     app.store.set_ownership(&code, &arrangement, &actor()).await.expect("set");
     let staff = app.browser_as(Role::Staff).await;
     let list = staff.get_html("/leaflets").await;
-    assert!(list.contains("href=\"/leaflets/repeat_prescriptions?practice=A81001\"") && list.contains("Print leaflet"));
+    assert!(
+        list.contains("href=\"/leaflets/repeat_prescriptions?practice=A81001\"")
+            && list.contains("Print leaflet")
+    );
 
     let html = staff.get_html("/leaflets/repeat_prescriptions").await;
     for expected in [

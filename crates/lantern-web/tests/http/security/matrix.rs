@@ -84,6 +84,7 @@ pub fn fill(path: &str, who: Who, fx: &Fixtures) -> Result<String, String> {
             ("id", "users") => fx.user.clone(),
             ("id", "tokens") => fx.token(who),
             ("service", "leaflets") => "nhs_app".to_owned(),
+            ("version", "versions") => "1".to_owned(),
             // The fixtures hold no guide: a well-formed id that matches none still meets the role
             // check, which runs before the handler looks the guide up (and answers "not found").
             ("id", "guides") => "00000000-0000-7000-8000-000000000000".to_owned(),
