@@ -46,9 +46,9 @@ pub async fn gather(store: &Store, practice: &OdsCode) -> Result<StrategyFacts, 
         |code: &str| rows("channel").iter().find(|r| r.key == code).map_or(0, |r| r.episodes);
     let ad_hoc = channel_episodes("desk") + channel_episodes("telephone");
     let mut barriers = rows("barrier");
-    barriers.sort_by(|a, b| b.episodes.cmp(&a.episodes));
+    barriers.sort_by_key(|r| std::cmp::Reverse(r.episodes));
     let mut ages: Vec<_> = rows("age_band").into_iter().filter(|r| r.key != "not_recorded").collect();
-    ages.sort_by(|a, b| b.episodes.cmp(&a.episodes));
+    ages.sort_by_key(|r| std::cmp::Reverse(r.episodes));
     Ok(StrategyFacts {
         practice_name: settings.practice.name.clone(),
         ods_code: practice.to_string(),

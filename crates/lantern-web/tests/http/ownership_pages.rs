@@ -44,7 +44,7 @@ async fn assigning_an_owner_and_training_a_second_person_clear_the_findings() {
         gaps.contains("id=\"gap-no_owner-nhs_login\"") && gaps.contains("id=\"gap-few_trained-nhs_login\"")
     );
     assert!(gaps.contains("href=\"/services/nhs_login?practice=A81001\""), "each finding links to its fix");
-    assert!(gaps.contains("id=\"gap-count\""));
+    assert!(gaps.contains("id=\"gap-count\"") && gaps.contains("id=\"gap-summary\""), "counted by kind");
 
     let form = format!(
         "practice={PRACTICE}&owner={ben}&supporting={asha}&escalation_route={}",

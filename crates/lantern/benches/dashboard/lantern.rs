@@ -108,13 +108,20 @@ pub fn run_child(input: &Path, output: &Path) {
     std::fs::write(output, serde_json::to_vec(&result).expect("json")).expect("write the child's output");
 }
 
-/// Runs the questions in a fresh process of this benchmark and returns what it measured.
-pub fn measure(dir: &Path, database: &Path, warmup: usize, questions: &[Question]) -> ChildOutput {
+/// Runs the questions in a fresh process of this benchmark (`exe`: a copy of it, as Cargo may replace
+/// the original during a long run) and returns what it measured.
+pub fn measure(
+    exe: &Path,
+    dir: &Path,
+    database: &Path,
+    warmup: usize,
+    questions: &[Question],
+) -> ChildOutput {
     let input = dir.join("lantern-questions.json");
     let output = dir.join("lantern-answers.json");
     let child_input = ChildInput { database: database.to_owned(), warmup, questions: questions.to_vec() };
     std::fs::write(&input, serde_json::to_vec(&child_input).expect("json")).expect("write questions");
-    let status = Command::new(std::env::current_exe().expect("this benchmark's path"))
+    let status = Command::new(exe)
         .arg("--bench")
         .env(CHILD, format!("{}\n{}", input.display(), output.display()))
         .status()

@@ -186,7 +186,7 @@ fn run_size(
     );
     let practices: Vec<String> = icb.practices.iter().map(|p| p.practice.ods_code.to_string()).collect();
     let questions = questions(settings, icb.code.as_str(), &practices);
-    let mine = lantern::measure(dir, &database, settings.warmup, &questions);
+    let mine = lantern::measure(exe, dir, &database, settings.warmup, &questions);
     println!(
         "  Lantern      query process peak memory {} MB ({} MB after opening the store)",
         report::mb(mine.hwm_kb),
@@ -289,10 +289,19 @@ fn main() {
         None => println!("DuckDB side: FAILED (no Python with duckdb, and it could not be installed)"),
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let exe = dir.path().join("dashboard-bench");
+    std::fs::copy(std::env::current_exe().expect("this benchmark's path"), &exe).expect("copy the benchmark");
+    let cx = Context {
+        settings: &settings,
+        dir: dir.path(),
+        exe: &exe,
+        python: python.as_deref(),
+        runtime: &runtime,
+    };
     let mut all = Vec::new();
     let mut failed = python.is_none() && !settings.smoke;
     for &episodes in &settings.sizes {
-        let (rows, size_failed) = run_size(&settings, dir.path(), episodes, python.as_deref(), &runtime);
+        let (rows, size_failed) = run_size(&cx, episodes);
         all.extend(rows);
         failed |= size_failed;
     }
