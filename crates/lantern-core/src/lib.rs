@@ -15,4 +15,5 @@ pub mod simulator;
 pub mod staff;
 pub mod strategy;
 pub mod taxonomy;
+pub mod uptake;
 pub mod validation;

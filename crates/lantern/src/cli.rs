@@ -163,7 +163,7 @@ pub enum ExportCommand {
         #[arg(long, env = "LANTERN_PRACTICE")]
         practice: Option<String>,
         /// Write to this file instead of standard output.
-        #[arg(long, short)]
+        #[arg(long, short, env = "LANTERN_OUTPUT")]
         output: Option<PathBuf>,
     },
 }

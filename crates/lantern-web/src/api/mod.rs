@@ -11,6 +11,7 @@ pub(crate) mod ownership;
 mod reference;
 pub(crate) mod scope;
 mod settings;
+mod strategy;
 mod tokens;
 mod users;
 
@@ -66,17 +67,18 @@ pub fn table() -> Table {
         )
         .route(M::GET, "/api/v1/practices/{ods}/role-costs", settings, get(measures::role_costs))
         .route(M::PUT, "/api/v1/practices/{ods}/role-costs/{role}", settings, put(measures::set_role_cost))
-        .route(M::GET, "/api/v1/practices/{ods}/ownership", episodes, get(ownership::list))
-        .route(M::PUT, "/api/v1/practices/{ods}/ownership/{service}", settings, put(ownership::put))
-        .route(M::GET, "/api/v1/practices/{ods}/training", settings, get(ownership::training))
+        .route(M::GET, "/api/v1/practices/{ods}/ownership", episodes, get(ownership::list_ownership))
+        .route(M::PUT, "/api/v1/practices/{ods}/ownership/{service}", settings, put(ownership::set_ownership))
+        .route(M::GET, "/api/v1/practices/{ods}/training", settings, get(ownership::list_training))
         .route(M::POST, "/api/v1/practices/{ods}/training", settings, post(ownership::record_training))
-        .route(M::GET, "/api/v1/practices/{ods}/gaps", settings, get(ownership::gaps))
+        .route(M::GET, "/api/v1/practices/{ods}/gaps", settings, get(ownership::gap_report))
         .route(M::GET, "/api/v1/practices/{ods}/guides", episodes, get(guides::list))
         .route(M::POST, "/api/v1/practices/{ods}/guides", settings, post(guides::create))
         .route(M::GET, "/api/v1/guides/{id}", episodes, get(guides::read))
         .route(M::PUT, "/api/v1/guides/{id}", settings, put(guides::update))
         .route(M::POST, "/api/v1/guides/{id}/approve", settings, post(guides::approve))
         .route(M::POST, "/api/v1/guides/{id}/acknowledge", episodes, post(guides::acknowledge))
+        .route(M::GET, "/api/v1/practices/{ods}/strategy", episodes, get(strategy::versions))
         .route(M::GET, "/api/v1/health", Access::Public, get(reference::health))
         .route(M::GET, "/api/v1/openapi.json", Access::Public, get(openapi::serve))
 }

@@ -1,7 +1,7 @@
 //! The OpenAPI document: operations from the handlers' annotations, and who may call each one from
 //! the route table, so the document cannot disagree with what the server enforces.
 
-use super::{audit, episodes, guides, measures, ownership, reference, settings, tokens, users};
+use super::{audit, episodes, guides, measures, ownership, reference, settings, strategy, tokens, users};
 use crate::auth::routes::{Access, Kind};
 use axum::Json;
 use utoipa::openapi::security::{
@@ -52,12 +52,13 @@ use utoipa::OpenApi;
         guides::update,
         guides::approve,
         guides::acknowledge,
-        ownership::list,
-        ownership::put,
-        ownership::training,
+        ownership::list_ownership,
+        ownership::set_ownership,
+        ownership::list_training,
         ownership::record_training,
-        ownership::gaps,
+        ownership::gap_report,
         serve,
+        strategy::versions,
     ),
     components(schemas(
         lantern_core::episode::EpisodeInput,
@@ -89,6 +90,8 @@ use utoipa::OpenApi;
         tokens::NewToken,
         tokens::CreatedToken,
         measures::RoleCostInput,
+        strategy::StrategyView,
+        lantern_core::ownership::StrategyVersion,
         lantern_core::ownership::Guide,
         lantern_core::ownership::GuideDraft,
         guides::GuideView,

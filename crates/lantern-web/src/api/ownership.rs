@@ -111,7 +111,7 @@ async fn audit_export(
 
 #[utoipa::path(get, path = "/api/v1/practices/{ods}/ownership", tag = "ownership", params(("ods" = String, Path), FormatQuery),
     responses((status = 200, body = Vec<Ownership>, description = "One entry per switched-on service, blank (no owner) where nothing is recorded; CSV with format=csv"), (status = 404, body = ErrorBody)))]
-pub async fn list(
+pub async fn list_ownership(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(ods): Path<String>,
@@ -131,7 +131,7 @@ pub async fn list(
 #[utoipa::path(put, path = "/api/v1/practices/{ods}/ownership/{service}", tag = "ownership", request_body = OwnershipInput,
     params(("ods" = String, Path), ("service" = String, Path, description = "A service code of the practice")),
     responses((status = 200, body = Ownership), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn put(
+pub async fn set_ownership(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((ods, service)): Path<(String, String)>,
@@ -160,7 +160,7 @@ pub async fn put(
 
 #[utoipa::path(get, path = "/api/v1/practices/{ods}/training", tag = "ownership", params(("ods" = String, Path), FormatQuery),
     responses((status = 200, body = Vec<Training>, description = "Who is trained in which service; CSV with format=csv"), (status = 404, body = ErrorBody)))]
-pub async fn training(
+pub async fn list_training(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(ods): Path<String>,
@@ -203,7 +203,7 @@ pub async fn record_training(
 
 #[utoipa::path(get, path = "/api/v1/practices/{ods}/gaps", tag = "ownership", params(("ods" = String, Path), FormatQuery),
     responses((status = 200, body = GapReport, description = "Where the practice's arrangements do not match what the episode log shows; CSV with format=csv"), (status = 404, body = ErrorBody)))]
-pub async fn gaps(
+pub async fn gap_report(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(ods): Path<String>,

@@ -36,7 +36,8 @@ struct EditPage {
     draft: GuideDraft,
     services: ChoiceGroup,
     tasks: ChoiceGroup,
-    max_chars: usize,
+    /// The length limit as people write it ("20,000").
+    max_chars: String,
 }
 
 impl EditPage {
@@ -198,6 +199,6 @@ async fn page(
             .with_error(error("tasks").as_deref()),
         errors,
         draft,
-        max_chars: MAX_GUIDE_CHARS,
+        max_chars: format!("{},{:03}", MAX_GUIDE_CHARS / 1000, MAX_GUIDE_CHARS % 1000),
     })
 }

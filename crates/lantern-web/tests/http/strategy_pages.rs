@@ -72,3 +72,26 @@ async fn an_edit_is_a_new_draft_and_scripts_in_it_are_inert() {
     assert!(!v2.contains("<script>alert") && v2.contains("&lt;script&gt;"), "rendered inert");
     assert_eq!(lead.get("/strategy/versions/9").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_strategy_is_readable_over_the_api_within_the_practice() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let lead = app.browser_as(Role::PracticeLead).await;
+    lead.submit("/strategy", "/strategy/draft", &format!("practice={PRACTICE}")).await;
+    lead.submit("/strategy/versions/1", "/strategy/versions/1/sign-off", &format!("practice={PRACTICE}"))
+        .await;
+    let staff = app.api_as(Role::Staff).await;
+    let view = json_of(
+        staff.get(format!("{}/api/v1/practices/{PRACTICE}/strategy", app.base)).send().await.expect("send"),
+    )
+    .await;
+    assert_eq!(view["in_force"], 1);
+    assert!(view["versions"][0]["body"].as_str().expect("body").contains("Services and owners"));
+    let elsewhere =
+        staff.get(format!("{}/api/v1/practices/B82002/strategy", app.base)).send().await.expect("send");
+    assert_eq!(elsewhere.status(), 404);
+    let analyst = app.api_as(Role::Analyst).await;
+    let refused =
+        analyst.get(format!("{}/api/v1/practices/{PRACTICE}/strategy", app.base)).send().await.expect("send");
+    assert_eq!(refused.status(), 403);
+}

@@ -123,13 +123,17 @@ fn questions(settings: &Settings, icb: &str, practices: &[String]) -> Vec<Questi
 }
 
 /// Everything for one size; returns its table rows and whether anything failed.
-fn run_size(
-    settings: &Settings,
-    dir: &Path,
-    episodes: u64,
-    python: Option<&Path>,
-    rt: &tokio::runtime::Runtime,
-) -> (Vec<Row>, bool) {
+struct Context<'a> {
+    settings: &'a Settings,
+    dir: &'a Path,
+    /// A copy of this benchmark's binary, for the query process.
+    exe: &'a Path,
+    python: Option<&'a Path>,
+    runtime: &'a tokio::runtime::Runtime,
+}
+
+fn run_size(cx: &Context<'_>, episodes: u64) -> (Vec<Row>, bool) {
+    let Context { settings, dir, exe, python, runtime: rt } = *cx;
     let mut failed = false;
     let database = dir.join(format!("dashboard-{episodes}.db"));
     let csv = dir.join(format!("dashboard-{episodes}.csv"));

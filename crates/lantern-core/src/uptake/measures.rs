@@ -1,0 +1,238 @@
+//! Uptake measures for a unit (a practice, CCG / sub-ICB location, ICB, region or England) in a month.
+//!
+//! Counts are summed over the unit's practices and rates worked out from the sums, never by averaging
+//! the practices' rates: a unit's share is its enabled patients over its registered patients, so a
+//! practice of 20,000 weighs ten times one of 2,000.
+//!
+//! A blank count is unknown, not zero. The counts shown are sums of the values given; each rate's
+//! denominator is the list size of just the practices that gave its numerator (and a list size), so a
+//! practice with a blank `Total_Use` neither lowers the unit's transactions per 1,000 nor is dropped
+//! from its other rates. A share above 100% (more enabled than registered, a real quirk of the data) is
+//! capped at 100% and marked `capped`.
+
+use super::{PomiField, PomiValues, PracticeMonth, Service, SYSTEM_ENABLED};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The unit an uptake table is worked out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    England,
+    Region,
+    Icb,
+    /// The file's commissioning column: a CCG (to mid-2022) or a sub-ICB location (since).
+    Ccg,
+    Practice,
+}
+
+/// The code of the one England unit.
+pub const ENGLAND: &str = "england";
+
+impl Level {
+    pub const ALL: [Level; 5] = [Level::England, Level::Region, Level::Icb, Level::Ccg, Level::Practice];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::England => "england",
+            Level::Region => "region",
+            Level::Icb => "icb",
+            Level::Ccg => "ccg",
+            Level::Practice => "practice",
+        }
+    }
+
+    /// `sub-icb` / `sub_icb` name the same level as `ccg`: the column a file groups practices by.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim().to_ascii_lowercase();
+        match raw.as_str() {
+            "sub-icb" | "sub_icb" | "subicb" => Some(Level::Ccg),
+            _ => Self::ALL.into_iter().find(|l| l.code() == raw),
+        }
+    }
+
+    /// The unit `row` belongs to at this level, or None when the file did not say (ICB in the CCG era).
+    pub fn unit(self, row: &PracticeMonth) -> Option<&str> {
+        match self {
+            Level::England => Some(ENGLAND),
+            Level::Region => Some(&row.region),
+            Level::Icb => row.icb.as_deref(),
+            Level::Ccg => Some(&row.org),
+            Level::Practice => Some(&row.practice),
+        }
+    }
+}
+
+/// One service's counts in a unit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceCounts {
+    /// Practices whose `Sys_*` status is 2 (switched on).
+    pub practices_switched_on: u64,
+    pub enabled: i64,
+    /// Transactions in the month (appointments booked or cancelled, orders, record views).
+    pub uses: i64,
+    #[serde(skip)]
+    enabled_base: i64,
+    #[serde(skip)]
+    uses_base: i64,
+}
+
+/// Counts summed over a unit's practices for one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct UptakeCounts {
+    pub practices: u64,
+    pub patient_list_size: i64,
+    pub total_pat_enbld: i64,
+    pub new_pat_enbld: i64,
+    pub total_use: i64,
+    pub appointments: ServiceCounts,
+    pub prescriptions: ServiceCounts,
+    pub record: ServiceCounts,
+    /// Practices reporting more patients enabled (for any service) than registered.
+    pub practices_enabled_above_list: u64,
+    #[serde(skip)]
+    enabled_base: i64,
+    #[serde(skip)]
+    use_base: i64,
+}
+
+/// A share of registered patients, in percent, capped at 100.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Share {
+    pub percent: f64,
+    /// The count was above the list size; `percent` shows 100.
+    pub capped: bool,
+}
+
+impl Share {
+    /// None when no registered patients stand behind the count.
+    pub fn of(count: i64, list: i64) -> Option<Share> {
+        if list <= 0 {
+            return None;
+        }
+        let capped = count > list;
+        let percent = if capped { 100.0 } else { 100.0 * count as f64 / list as f64 };
+        Some(Share { percent, capped })
+    }
+}
+
+/// Per 1,000 registered patients, None when there are none.
+pub fn per_1000(count: i64, list: i64) -> Option<f64> {
+    (list > 0).then(|| 1_000.0 * count as f64 / list as f64)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ServiceRates {
+    pub enabled: Option<Share>,
+    pub uses_per_1000: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct UptakeRates {
+    /// Patients enabled for at least one online service (`Total_Pat_Enbld`): the headline measure.
+    pub enabled: Option<Share>,
+    /// All online transactions (`Total_Use`) per 1,000 registered patients.
+    pub use_per_1000: Option<f64>,
+    pub appointments: ServiceRates,
+    pub prescriptions: ServiceRates,
+    pub record: ServiceRates,
+}
+
+impl UptakeCounts {
+    /// Adds one practice-month.
+    pub fn add(&mut self, values: &PomiValues) {
+        self.practices += 1;
+        let list = values.get(PomiField::PatientListSize);
+        self.patient_list_size += list.unwrap_or(0);
+        self.new_pat_enbld += values.get(PomiField::NewPatEnbld).unwrap_or(0);
+        // A rate's base grows only with practices that gave both its numerator and a list size.
+        let based = |count: Option<i64>, sum: &mut i64, base: &mut i64| {
+            *sum += count.unwrap_or(0);
+            if let (Some(_), Some(list)) = (count, list) {
+                *base += list;
+            }
+        };
+        based(values.get(PomiField::TotalPatEnbld), &mut self.total_pat_enbld, &mut self.enabled_base);
+        based(values.get(PomiField::TotalUse), &mut self.total_use, &mut self.use_base);
+        let mut above = values.get(PomiField::TotalPatEnbld).zip(list).is_some_and(|(e, l)| e > l);
+        for service in Service::ALL {
+            let enabled = values.get(service.enabled());
+            above |= enabled.zip(list).is_some_and(|(e, l)| e > l);
+            let counts = self.service_mut(service);
+            counts.practices_switched_on += u64::from(values.get(service.system()) == Some(SYSTEM_ENABLED));
+            based(enabled, &mut counts.enabled, &mut counts.enabled_base);
+            based(values.get(service.uses()), &mut counts.uses, &mut counts.uses_base);
+        }
+        self.practices_enabled_above_list += u64::from(above);
+    }
+
+    pub fn service(&self, service: Service) -> &ServiceCounts {
+        match service {
+            Service::Appointments => &self.appointments,
+            Service::Prescriptions => &self.prescriptions,
+            Service::Record => &self.record,
+        }
+    }
+
+    fn service_mut(&mut self, service: Service) -> &mut ServiceCounts {
+        match service {
+            Service::Appointments => &mut self.appointments,
+            Service::Prescriptions => &mut self.prescriptions,
+            Service::Record => &mut self.record,
+        }
+    }
+
+    pub fn rates(&self) -> UptakeRates {
+        let service = |s: &ServiceCounts| ServiceRates {
+            enabled: Share::of(s.enabled, s.enabled_base),
+            uses_per_1000: per_1000(s.uses, s.uses_base),
+        };
+        UptakeRates {
+            enabled: Share::of(self.total_pat_enbld, self.enabled_base),
+            use_per_1000: per_1000(self.total_use, self.use_base),
+            appointments: service(&self.appointments),
+            prescriptions: service(&self.prescriptions),
+            record: service(&self.record),
+        }
+    }
+}
+
+/// One unit's uptake in one month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitUptake {
+    pub level: Level,
+    pub code: String,
+    /// Filled in by the caller from the published names, when known.
+    pub name: Option<String>,
+    pub period: String,
+    pub counts: UptakeCounts,
+    pub rates: UptakeRates,
+}
+
+/// The uptake table at `level`: one entry per unit and month in `rows`, ordered by month then code;
+/// with `code`, only that unit.
+pub fn tabulate(level: Level, rows: &[PracticeMonth], code: Option<&str>) -> Vec<UnitUptake> {
+    let mut units: BTreeMap<(&str, &str), UptakeCounts> = BTreeMap::new();
+    for row in rows {
+        let Some(unit) = level.unit(row) else { continue };
+        if code.is_some_and(|c| !c.eq_ignore_ascii_case(unit)) {
+            continue;
+        }
+        units.entry((row.period.as_str(), unit)).or_default().add(&row.values);
+    }
+    units
+        .into_iter()
+        .map(|((period, unit), counts)| UnitUptake {
+            level,
+            code: unit.to_owned(),
+            name: None,
+            period: period.to_owned(),
+            counts,
+            rates: counts.rates(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "measures_tests.rs"]
+mod tests;
