@@ -13,7 +13,8 @@
 // as LANTERN_E2E_AUTH_DIR); tests start from those (`test.use({ storageState: authFile('reception')
 // })`), each in a fresh context. It also records which of the newer pages this build serves
 // (served.json, in the same folder), and
-// empties e2e/artifacts/, where the accessibility crawl writes a screenshot of each page it visits.
+// empties e2e/artifacts/, where the accessibility crawl writes a screenshot of each page it visits
+// (and the strategy PDF test the PDFs it prints).
 import { chromium, type FullConfig } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -134,12 +135,12 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   }
 }
 
-/** Screenshots from the last run are removed, so the folder shows this run's pages only. */
+/** Screenshots (and printed PDFs) from the last run are removed, so the folder shows this run's only. */
 function freshArtifacts(): void {
   const dir = path.join(E2E_DIR, 'artifacts');
   fs.mkdirSync(dir, { recursive: true });
   for (const name of fs.readdirSync(dir)) {
-    if (name.endsWith('.png')) fs.rmSync(path.join(dir, name));
+    if (name.endsWith('.png') || name.endsWith('.pdf')) fs.rmSync(path.join(dir, name));
   }
 }
 

@@ -4,11 +4,10 @@
 // e2e/artifacts/<role>-<page>.png, for people to review.
 //
 // Pages colleagues are still adding (/account, /settings, /audit) are skipped, saying so, when this
-// build does not serve them; global setup checks which it serves.
-import AxeBuilder from '@axe-core/playwright';
+// build does not serve them; global setup checks which it serves. The figures, strategy, ownership,
+// guide and leaflet pages (and their states) are in a11y-pages.spec.ts.
 import type { Page } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
+import { capture, expectNoViolations } from './axe';
 import {
   authFile,
   clearHelper,
@@ -27,39 +26,6 @@ import {
   type Role,
 } from './helpers';
 import type { ProbedPage } from './auth';
-
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
-
-/** Runs axe on the page as it is: the violations, each with its id, impact, help and nodes. */
-async function axe(page: Page): Promise<{ violations: number; passes: number; report: string }> {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const report = results.violations
-    .map((v) => {
-      const nodes = v.nodes
-        .map((n) => `    - ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`)
-        .join('\n');
-      return `* ${v.id} (${v.impact ?? 'impact unknown'}): ${v.help}\n  ${v.helpUrl}\n${nodes}`;
-    })
-    .join('\n');
-  return { violations: results.violations.length, passes: results.passes.length, report };
-}
-
-/** Fails listing each violation (and prints them, so the CI log has the details). */
-async function expectNoViolations(page: Page, what: string, soft = false): Promise<void> {
-  const { violations, passes, report } = await axe(page);
-  if (report) console.log(`axe violations on ${what}:\n${report}`);
-  const check = soft ? expect.soft : expect;
-  check(violations, `axe violations on ${what}:\n${report}`).toBe(0);
-  // axe really looked at the page.
-  check(passes).toBeGreaterThan(0);
-}
-
-/** A full-page screenshot for review: e2e/artifacts/<who>-<name>.png. */
-async function capture(page: Page, who: string, name: string): Promise<void> {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${who}-${name}.png`), fullPage: true });
-}
 
 type Who = Role | 'signed-out';
 const EPISODE_ROLES: Role[] = ['reception', 'manager', 'admin'];
@@ -335,8 +301,22 @@ const VISITS: Visit[] = [
   },
 ];
 
-/** Pages the visits above cover; any other page in a role's menu is checked by the test below. */
-const COVERED = new Set(['/log', '/account', '/settings', '/audit']);
+/**
+ * Pages the visits above cover, and those a11y-pages.spec.ts covers (in each of their states); any
+ * other page in a role's menu is checked by the test below.
+ */
+const COVERED = new Set([
+  '/log',
+  '/account',
+  '/settings',
+  '/audit',
+  '/dashboard',
+  '/network',
+  '/strategy',
+  '/services',
+  '/gaps',
+  '/guides',
+]);
 
 const EVERYONE: Who[] = ['signed-out', ...EVERY_ROLE];
 

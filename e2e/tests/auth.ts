@@ -43,7 +43,19 @@ export function servedFile(): string {
 }
 
 /** Pages colleagues are adding; global setup checks which of them this build serves. */
-export const PROBED_PAGES = ['/account', '/settings', '/audit'] as const;
+export const PROBED_PAGES = [
+  '/account',
+  '/settings',
+  '/audit',
+  '/dashboard',
+  '/network',
+  '/strategy',
+  '/services',
+  '/training',
+  '/gaps',
+  '/guides',
+  '/leaflets',
+] as const;
 export type ProbedPage = (typeof PROBED_PAGES)[number];
 
 /** Whether this build serves the page (global setup asked as admin@demo: anything but 404 counts). */

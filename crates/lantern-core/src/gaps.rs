@@ -101,7 +101,7 @@ pub fn gap_report(input: &GapInput<'_>) -> Vec<GapFinding> {
                 findings.push(GapFinding {
                     kind: GapKind::OwnerInactive,
                     service: Some(code.to_owned()),
-                    finding: format!("{label}'s owner ({}) has left or is inactive.", name(&owner)),
+                    finding: format!("The owner of {label} ({}) has left or is inactive.", name(&owner)),
                     why_it_matters: "An owner who has gone owns nothing: the service is unowned in practice."
                         .into(),
                     what_to_do: format!("Name a current member of staff as the owner of {label}."),
@@ -136,7 +136,11 @@ pub fn gap_report(input: &GapInput<'_>) -> Vec<GapFinding> {
             findings.push(GapFinding {
                 kind: GapKind::FewTrained,
                 service: Some(code.to_owned()),
-                finding: format!("{active_trained} current member(s) of staff are trained in {label}."),
+                finding: match active_trained {
+                    0 => format!("Nobody on the current staff is trained in {label}."),
+                    1 => format!("Only one current member of staff is trained in {label}."),
+                    n => format!("{n} current members of staff are trained in {label}."),
+                },
                 why_it_matters: "With fewer than two trained, the service has no cover for leave, sickness or a busy desk.".into(),
                 what_to_do: format!("Train at least {MIN_TRAINED} members of staff in {label} and record it."),
                 fix_at: FixAt::Training(code.to_owned()),

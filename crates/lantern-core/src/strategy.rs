@@ -73,7 +73,8 @@ pub fn assemble(f: &StrategyFacts) -> String {
         let _ = write!(equity, " — most help last quarter went to patients aged {age}");
     }
     if !f.top_barriers.is_empty() {
-        let _ = write!(equity, "; the commonest barriers were {}", f.top_barriers.join(", ").to_lowercase());
+        let barriers: Vec<String> = f.top_barriers.iter().map(|b| lower_first(b)).collect();
+        let _ = write!(equity, "; the commonest barriers were {}", barriers.join(", "));
     }
     md.push_str(&equity);
     md.push_str(" — and we plan active help for those groups.\n\n");
@@ -123,6 +124,12 @@ pub fn assemble(f: &StrategyFacts) -> String {
         f.review_by.strftime("%-d %B %Y")
     );
     md
+}
+
+/// "No photo ID" reads "no photo ID" mid-sentence: only the first letter changes, so acronyms survive.
+fn lower_first(label: &str) -> String {
+    let mut chars = label.chars();
+    chars.next().map_or_else(String::new, |c| c.to_lowercase().chain(chars).collect())
 }
 
 /// Table cells cannot hold a pipe or a line break.
@@ -198,7 +205,7 @@ mod tests {
             "Cost of staff time: £1,234.56",
             "62% of the help this quarter",
             "patients aged 75 and over",
-            "no photo id",
+            "no photo ID",
             "31 March 2027",
             "90% of the help",
         ] {

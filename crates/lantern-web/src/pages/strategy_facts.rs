@@ -17,7 +17,10 @@ pub async fn gather(store: &Store, practice: &OdsCode) -> Result<StrategyFacts, 
     let ownership = store.ownership(practice).await?;
     let training = store.training(practice).await?;
     let guides = store.guides(practice, None).await?;
-    let name = |id: uuid::Uuid| settings.staff.iter().find(|m| m.id == id).map(|m| m.display_name.clone());
+    // An owner who has left owns nothing: the strategy says "No owner", as the gap report does.
+    let name = |id: uuid::Uuid| {
+        settings.staff.iter().find(|m| m.id == id && m.active).map(|m| m.display_name.clone())
+    };
     let services = settings
         .services
         .iter()
