@@ -1,7 +1,14 @@
 //! Lantern's file formats: getting episodes into and out of the store as files people can open in a
-//! spreadsheet, and (in a later issue) loading NHS published data files. Each format is a sibling
+//! spreadsheet, and loading the data files NHS bodies publish. Each format is a sibling
 //! module so that importers share nothing but the store they write to.
 //!
 //! - [`episodes_csv`]: the episode CSV, for bulk entry, backup and moving data between installations.
+//! - [`pomi`]: NHS Digital's POMI files (patients enabled for and using online services, per practice).
+//! - [`registrations`]: Patients Registered at a GP Practice, the totals file.
+//! - [`published`] and [`dates`]: opening published files (.csv, .zip, .csv.gz) and reading their dates.
 
+pub mod dates;
 pub mod episodes_csv;
+pub mod pomi;
+pub mod published;
+pub mod registrations;

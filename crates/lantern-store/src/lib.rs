@@ -21,6 +21,7 @@ mod sql;
 mod strategy;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod uptake;
 
 pub use accounts::{ApiTokenInfo, SessionRecord};
 pub use audit::AuditFilter;
@@ -31,6 +32,7 @@ pub use location::{Backend, DatabaseLocation};
 pub use practices::PracticeSettings;
 pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;
+pub use uptake::{PomiBatch, RegistrationRow, UptakeFlag, UptakeName, UptakeRowCounts, UptakeWriteSummary};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

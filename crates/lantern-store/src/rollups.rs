@@ -1,9 +1,12 @@
-//! Rollups: episode tallies per practice × day × dimension, changed in the same transaction as the
-//! episode they come from. A new version subtracts what the old one added, so edits and deletions keep
-//! them exact; `check_rollups` recomputes them from the episodes to prove it.
+//! Rollups: episode tallies per practice × day × dimension, and the same per practice × month, changed
+//! in the same transaction as the episode they come from. A new version subtracts what the old one
+//! added, so edits and deletions keep them exact; `check_rollups` recomputes both from the episodes to
+//! prove it. A period's tallies read its whole months from the month table and only the days at its
+//! edges from the day table, so a year costs twelve rows per key instead of 365.
 
 use crate::sql::{Conditions, Value};
 use crate::{Store, StoreError};
+use jiff::civil::Date;
 use lantern_core::episode::Episode;
 use lantern_core::measures::{rollup_day, rollup_entries, Dimension, Tally};
 use lantern_core::ods::OdsCode;
@@ -11,9 +14,40 @@ use sqlx::any::Any;
 use sqlx::{Row, Transaction};
 use std::collections::BTreeMap;
 
+/// (practice, day or month, dimension, key).
+type Key<D> = (String, String, D, String);
+
+/// The two tables: per UK day (`2026-03-02`) and per UK calendar month (`2026-03`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Table {
+    Day,
+    Month,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Day => "episode_rollups",
+            Table::Month => "episode_rollups_monthly",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Table::Day => "day",
+            Table::Month => "month",
+        }
+    }
+}
+
+/// The month (`2026-03`) of a day (`2026-03-02`).
+fn month_of(day: &str) -> String {
+    day.get(..7).unwrap_or(day).to_owned()
+}
+
 /// Changes to apply, summed per (practice, day, dimension, key) so each key is written once.
 #[derive(Debug, Default)]
-pub(crate) struct Deltas(BTreeMap<(String, String, &'static str, String), Tally>);
+pub(crate) struct Deltas(BTreeMap<Key<&'static str>, Tally>);
 
 impl Deltas {
     /// Adds (`sign` = 1) or removes (`sign` = -1) what `episode` contributes.
@@ -26,34 +60,53 @@ impl Deltas {
         }
     }
 
+    /// Writes the changes to the day rollups and, summed per month, to the month rollups.
     pub async fn apply(self, tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+        let mut months: BTreeMap<Key<&'static str>, Tally> = BTreeMap::new();
         for ((practice, day, dimension, key), tally) in self.0 {
             if tally == Tally::default() {
                 continue;
             }
-            sqlx::query(
-                "INSERT INTO episode_rollups (practice, day, dimension, key, episodes, minutes) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (practice, day, dimension, key) DO UPDATE SET \
-                 episodes = episode_rollups.episodes + excluded.episodes, \
-                 minutes = episode_rollups.minutes + excluded.minutes",
-            )
-            .bind(practice)
-            .bind(day)
-            .bind(dimension)
-            .bind(key)
-            .bind(tally.episodes)
-            .bind(tally.minutes)
-            .execute(&mut **tx)
-            .await?;
+            months.entry((practice.clone(), month_of(&day), dimension, key.clone())).or_default().add(tally);
+            upsert(tx, Table::Day, (practice, day, dimension, key), tally).await?;
+        }
+        for (key, tally) in months {
+            if tally != Tally::default() {
+                upsert(tx, Table::Month, key, tally).await?;
+            }
         }
         Ok(())
     }
+}
+
+async fn upsert(
+    tx: &mut Transaction<'static, Any>,
+    table: Table,
+    (practice, when, dimension, key): Key<&'static str>,
+    tally: Tally,
+) -> Result<(), StoreError> {
+    let (name, column) = (table.name(), table.column());
+    sqlx::query(&format!(
+        "INSERT INTO {name} (practice, {column}, dimension, key, episodes, minutes) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (practice, {column}, dimension, key) DO UPDATE SET \
+         episodes = {name}.episodes + excluded.episodes, minutes = {name}.minutes + excluded.minutes"
+    ))
+    .bind(practice)
+    .bind(when)
+    .bind(dimension)
+    .bind(key)
+    .bind(tally.episodes)
+    .bind(tally.minutes)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A difference between stored rollups and the episodes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RollupDifference {
     pub practice: String,
+    /// The UK day (`2026-03-02`) of a day rollup, or the month (`2026-03`) of a month rollup.
     pub day: String,
     pub dimension: String,
     pub key: String,
@@ -61,8 +114,34 @@ pub struct RollupDifference {
     pub recomputed: Tally,
 }
 
+/// An inclusive range of days or months, as text.
+type Range = (String, String);
+
+/// The days `from`..=`to` as whole months (`YYYY-MM` bounds) and the day ranges outside them (at most
+/// one before and one after). Text that is not a date is left to the day table alone.
+fn split_period(from: &str, to: &str) -> (Vec<Range>, Option<Range>) {
+    let days_only = || (vec![(from.to_owned(), to.to_owned())], None);
+    let (Ok(start), Ok(end)) = (from.parse::<Date>(), to.parse::<Date>()) else { return days_only() };
+    let first = if start.day() == 1 { Ok(start) } else { start.last_of_month().tomorrow() };
+    let last = if end == end.last_of_month() { Ok(end) } else { end.first_of_month().yesterday() };
+    let (Ok(first), Ok(last)) = (first, last) else { return days_only() };
+    if first > last {
+        return days_only();
+    }
+    let mut days = Vec::new();
+    if start < first {
+        days.push((start.to_string(), first.yesterday().unwrap_or(first).to_string()));
+    }
+    if last < end {
+        days.push((last.tomorrow().unwrap_or(last).to_string(), end.to_string()));
+    }
+    let month = |d: Date| month_of(&d.to_string());
+    (days, Some((month(first), month(last))))
+}
+
 impl Store {
-    /// Summed tallies for the practices over the days `from`..=`to` (`YYYY-MM-DD`, UK days).
+    /// Summed tallies for the practices over the days `from`..=`to` (`YYYY-MM-DD`, UK days): whole
+    /// months from the month rollups, the days before and after them from the day rollups.
     pub async fn rollup_tallies(
         &self,
         practices: &[OdsCode],
@@ -75,14 +154,27 @@ impl Store {
         let mut c = Conditions::default();
         let placeholders: Vec<String> =
             practices.iter().map(|p| c.bind_next(Value::Text(p.to_string()))).collect();
-        c.push_plain(&format!("practice IN ({})", placeholders.join(", ")));
-        c.push("day >= ?", Value::Text(from.to_owned()));
-        c.push("day <= ?", Value::Text(to.to_owned()));
+        let practice_in = format!("practice IN ({})", placeholders.join(", "));
+        let (days, months) = split_period(from, to);
+        let mut parts = Vec::new();
+        let mut range = |table: Table, (low, high): Range| {
+            let (low, high) = (c.bind_next(Value::Text(low)), c.bind_next(Value::Text(high)));
+            let column = table.column();
+            parts.push(format!(
+                "SELECT dimension, key, episodes, minutes FROM {} WHERE {practice_in} AND {column} >= {low} AND {column} <= {high}",
+                table.name()
+            ));
+        };
+        for days in days {
+            range(Table::Day, days);
+        }
+        if let Some(months) = months {
+            range(Table::Month, months);
+        }
         let sql = format!(
             "SELECT dimension, key, CAST(SUM(episodes) AS BIGINT) AS episodes, CAST(SUM(minutes) AS BIGINT) AS minutes \
-             FROM episode_rollups{} \
-             GROUP BY dimension, key",
-            c.where_sql()
+             FROM ({}) r GROUP BY dimension, key",
+            parts.join(" UNION ALL ")
         );
         let rows = c.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
@@ -98,53 +190,48 @@ impl Store {
         Ok(out)
     }
 
-    /// Recomputes every rollup from the live episodes and lists where the stored ones differ.
+    /// Recomputes every rollup, by day and by month, from the live episodes and lists where the stored
+    /// ones differ.
     pub async fn check_rollups(&self) -> Result<Vec<RollupDifference>, StoreError> {
-        let recomputed = self.recompute().await?;
-        let rows =
-            sqlx::query("SELECT practice, day, dimension, key, episodes, minutes FROM episode_rollups")
-                .fetch_all(&self.pool)
-                .await?;
-        let mut stored: BTreeMap<(String, String, String, String), Tally> = BTreeMap::new();
+        let days = self.recompute().await?;
+        let mut months: BTreeMap<Key<String>, Tally> = BTreeMap::new();
+        for ((practice, day, dimension, key), tally) in &days {
+            let slot = months.entry((practice.clone(), month_of(day), dimension.clone(), key.clone()));
+            slot.or_default().add(*tally);
+        }
+        let mut found = differences(self.stored(Table::Day).await?, days);
+        found.extend(differences(self.stored(Table::Month).await?, months));
+        Ok(found)
+    }
+
+    async fn stored(&self, table: Table) -> Result<BTreeMap<Key<String>, Tally>, StoreError> {
+        let column = table.column();
+        let sql =
+            format!("SELECT practice, {column}, dimension, key, episodes, minutes FROM {}", table.name());
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        let mut stored = BTreeMap::new();
         for row in &rows {
             let tally = Tally { episodes: row.try_get("episodes")?, minutes: row.try_get("minutes")? };
             if tally != Tally::default() {
                 let key = (
                     row.try_get("practice")?,
-                    row.try_get("day")?,
+                    row.try_get(column)?,
                     row.try_get("dimension")?,
                     row.try_get("key")?,
                 );
                 stored.insert(key, tally);
             }
         }
-        let mut differences = Vec::new();
-        let keys: std::collections::BTreeSet<_> = stored.keys().chain(recomputed.keys()).cloned().collect();
-        for key in keys {
-            let (s, r) = (
-                stored.get(&key).copied().unwrap_or_default(),
-                recomputed.get(&key).copied().unwrap_or_default(),
-            );
-            if s != r {
-                let (practice, day, dimension, key) = key;
-                differences.push(RollupDifference {
-                    practice,
-                    day,
-                    dimension,
-                    key,
-                    stored: s,
-                    recomputed: r,
-                });
-            }
-        }
-        Ok(differences)
+        Ok(stored)
     }
 
     /// Replaces every rollup with a recomputation (for databases from before rollups, or a repair).
     pub async fn rebuild_rollups(&self) -> Result<(), StoreError> {
         let recomputed = self.recompute().await?;
         let mut w = self.begin_write().await?;
-        sqlx::query("DELETE FROM episode_rollups").execute(&mut *w.tx).await?;
+        for table in [Table::Day, Table::Month] {
+            sqlx::query(&format!("DELETE FROM {}", table.name())).execute(&mut *w.tx).await?;
+        }
         let mut deltas = Deltas::default();
         for ((practice, day, dimension, key), tally) in recomputed {
             let Some(dimension) = Dimension::parse(&dimension) else { continue };
@@ -154,8 +241,8 @@ impl Store {
         w.commit().await
     }
 
-    async fn recompute(&self) -> Result<BTreeMap<(String, String, String, String), Tally>, StoreError> {
-        let mut out: BTreeMap<(String, String, String, String), Tally> = BTreeMap::new();
+    async fn recompute(&self) -> Result<BTreeMap<Key<String>, Tally>, StoreError> {
+        let mut out: BTreeMap<Key<String>, Tally> = BTreeMap::new();
         let filter = crate::EpisodeFilter::default();
         let mut last = None;
         loop {
@@ -184,4 +271,20 @@ impl Store {
         .await?;
         Ok(row.try_get::<i64, _>("episodes")? > 0 && row.try_get::<i64, _>("rollups")? == 0)
     }
+}
+
+/// Every key where `stored` and `recomputed` disagree.
+fn differences(
+    stored: BTreeMap<Key<String>, Tally>,
+    recomputed: BTreeMap<Key<String>, Tally>,
+) -> Vec<RollupDifference> {
+    let keys: std::collections::BTreeSet<_> = stored.keys().chain(recomputed.keys()).cloned().collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let s = stored.get(&key).copied().unwrap_or_default();
+            let r = recomputed.get(&key).copied().unwrap_or_default();
+            let (practice, day, dimension, key) = key;
+            (s != r).then_some(RollupDifference { practice, day, dimension, key, stored: s, recomputed: r })
+        })
+        .collect()
 }

@@ -4,13 +4,14 @@
 use jiff::Timestamp;
 use lantern_core::audit::Actor;
 use lantern_core::episode::Episode;
-use lantern_core::measures::{Dimension, Tally};
+use lantern_core::measures::{rollup_day, rollup_entries, Dimension, Tally};
 use lantern_core::ods::OdsCode;
 use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
 use lantern_store::testing::{self, TestDatabase};
 use lantern_store::ImportRow;
 use rand::{Rng, SeedableRng};
+use std::collections::BTreeMap;
 
 macro_rules! contract {
     ($($name:ident),* $(,)?) => {
@@ -25,7 +26,12 @@ macro_rules! contract {
     };
 }
 
-contract!(random_histories_keep_rollups_exact, tallies_sum_over_days_and_practices);
+contract!(
+    random_histories_keep_rollups_exact,
+    tallies_sum_over_days_and_practices,
+    months_and_edge_days_equal_day_sums,
+    month_rollups_are_checked_and_repaired,
+);
 
 fn actor() -> Actor {
     Actor::system("test")
@@ -55,14 +61,18 @@ async fn world(db: &TestDatabase) -> World {
 }
 
 fn random_episode(rng: &mut rand_chacha::ChaCha8Rng, world: &World) -> Episode {
+    // Around midnight UK time in summer and winter, so day boundaries are exercised.
+    let second = 1_772_400_000 + rng.gen_range(0..120) * 43_200 + rng.gen_range(-7_200..7_200);
+    episode_at(rng, world, second)
+}
+
+fn episode_at(rng: &mut rand_chacha::ChaCha8Rng, world: &World, second: i64) -> Episode {
     const SERVICES: [&str; 4] = ["nhs_app", "nhs_login", "repeat_prescriptions", "appointments"];
     const TASKS: [&str; 3] = ["verify_identity", "reset_password", "show_feature"];
     let p = rng.gen_range(0..world.practices.len());
     let staff: Vec<_> = world.staff.iter().filter(|m| m.practice == world.practices[p]).collect();
     let helpers =
         if rng.gen_bool(0.2) { vec![staff[0].id, staff[1].id] } else { vec![staff[rng.gen_range(0..3)].id] };
-    // Around midnight UK time in summer and winter, so day boundaries are exercised.
-    let second = 1_772_400_000 + rng.gen_range(0..120) * 43_200 + rng.gen_range(-7_200..7_200);
     Episode {
         occurred_at: Timestamp::from_second(second).expect("valid"),
         practice: world.practices[p].clone(),
@@ -150,4 +160,115 @@ async fn tallies_sum_over_days_and_practices(db: TestDatabase) {
     assert_eq!(all, Some(expected));
     let none = db.store.rollup_tallies(&world.practices, "1999-01-01", "1999-12-31").await.expect("tallies");
     assert!(none.is_empty());
+}
+
+/// The tallies of `episodes` whose UK day is within `from`..=`to`, recomputed from the episodes.
+fn expected_tallies(episodes: &[Episode], from: &str, to: &str) -> BTreeMap<(Dimension, String), Tally> {
+    let mut out: BTreeMap<(Dimension, String), Tally> = BTreeMap::new();
+    for episode in episodes {
+        let day = rollup_day(episode);
+        if day.as_str() >= from && day.as_str() <= to {
+            for (dimension, key, tally) in rollup_entries(episode) {
+                out.entry((dimension, key)).or_default().add(tally);
+            }
+        }
+    }
+    out
+}
+
+async fn tallies_of(
+    db: &TestDatabase,
+    practices: &[OdsCode],
+    from: &str,
+    to: &str,
+) -> BTreeMap<(Dimension, String), Tally> {
+    let tallies = db.store.rollup_tallies(practices, from, to).await.expect("tallies");
+    let mut out: BTreeMap<(Dimension, String), Tally> = BTreeMap::new();
+    for (dimension, key, tally) in tallies {
+        if tally != Tally::default() {
+            out.entry((dimension, key)).or_default().add(tally);
+        }
+    }
+    out
+}
+
+/// Periods read whole months from the month rollups and the days around them from the day rollups:
+/// whatever the period, the sum equals the day-by-day recomputation, across month and year ends, the
+/// clocks changing, edits and deletions.
+async fn months_and_edge_days_equal_day_sums(db: TestDatabase) {
+    let world = world(&db).await;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let mut live: Vec<(uuid::Uuid, Episode)> = Vec::new();
+    // 2025-11-20 to about 2026-05-10, often near midnight UK time.
+    for _ in 0..90 {
+        let second = 1_763_600_000 + rng.gen_range(0..340) * 43_200 + rng.gen_range(-7_200..7_200);
+        let episode = episode_at(&mut rng, &world, second);
+        let id = db.store.create_episode(&episode, &actor()).await.expect("create").id;
+        live.push((id, episode));
+    }
+    for _ in 0..10 {
+        let (id, _) = live.swap_remove(rng.gen_range(0..live.len()));
+        db.store.delete_episode(id, "test", &actor()).await.expect("delete");
+    }
+    for _ in 0..10 {
+        let i = rng.gen_range(0..live.len());
+        let mut edited = live[i].1.clone();
+        edited.duration_minutes = rng.gen_range(1..=60);
+        edited.occurred_at = edited
+            .occurred_at
+            .checked_add(jiff::SignedDuration::from_hours(rng.gen_range(-900..900)))
+            .expect("time");
+        db.store.update_episode(live[i].0, None, &edited, &actor()).await.expect("edit");
+        live[i].1 = edited;
+    }
+    let episodes: Vec<Episode> = live.into_iter().map(|(_, e)| e).collect();
+    let mut periods: Vec<(String, String)> = [
+        ("2025-12-01", "2025-12-31"),
+        ("2025-12-01", "2026-03-31"),
+        ("2025-11-20", "2026-05-10"),
+        ("2025-12-31", "2026-01-01"),
+        ("2026-01-15", "2026-02-14"),
+        ("2026-02-01", "2026-02-28"),
+        ("2026-03-29", "2026-03-29"),
+        ("2026-04-01", "2026-03-31"),
+        ("2000-01-01", "2100-01-01"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    let start = jiff::civil::date(2025, 11, 15);
+    for _ in 0..30 {
+        let from = start.checked_add(jiff::Span::new().days(rng.gen_range(0..190))).expect("date");
+        let to = from.checked_add(jiff::Span::new().days(rng.gen_range(0..150))).expect("date");
+        periods.push((from.to_string(), to.to_string()));
+    }
+    for (from, to) in &periods {
+        for practices in [&world.practices[..1], &world.practices[..]] {
+            let mine: Vec<Episode> =
+                episodes.iter().filter(|e| practices.contains(&e.practice)).cloned().collect();
+            assert_eq!(
+                tallies_of(&db, practices, from, to).await,
+                expected_tallies(&mine, from, to),
+                "{from}..{to} at {practices:?}"
+            );
+        }
+    }
+    assert!(db.store.check_rollups().await.expect("check").is_empty());
+}
+
+/// A month rollup that no longer matches its episodes is found by the check and put right by a rebuild.
+async fn month_rollups_are_checked_and_repaired(db: TestDatabase) {
+    let world = world(&db).await;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+    for _ in 0..10 {
+        db.store.create_episode(&random_episode(&mut rng, &world), &actor()).await.expect("create");
+    }
+    db.execute_raw("UPDATE episode_rollups_monthly SET minutes = minutes + 1 WHERE dimension = 'all'")
+        .await
+        .expect("tamper");
+    let differences = db.store.check_rollups().await.expect("check");
+    assert!(!differences.is_empty());
+    assert!(differences.iter().all(|d| d.day.len() == 7 && d.dimension == "all"), "{differences:?}");
+    db.store.rebuild_rollups().await.expect("rebuild");
+    assert!(db.store.check_rollups().await.expect("check").is_empty());
 }

@@ -151,6 +151,21 @@ pub enum ImportCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// NHS Digital POMI (patients enabled for and using online services), long format, .csv or the
+    /// published .zip; CCG-era and sub-ICB-era layouts (all or nothing; re-importing changes nothing).
+    Pomi {
+        /// The .csv or .zip file.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Patients Registered at a GP Practice, the totals file (gp-reg-pat-prac-all), .csv or .csv.gz.
+    Registrations {
+        /// The .csv or .csv.gz file.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,6 +208,23 @@ pub enum ReportCommand {
         /// Last day, included (YYYY-MM-DD).
         #[arg(long)]
         to: String,
+        /// csv or json.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+    /// Uptake of online services from imported POMI data: counts and rates for each matching unit and month.
+    Uptake {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// england, region, icb, ccg (the file's CCG or sub-ICB column; sub-icb also accepted) or practice.
+        #[arg(long, default_value = "england")]
+        level: String,
+        /// Only this unit (its code at that level, e.g. a practice's ODS code).
+        #[arg(long)]
+        code: Option<String>,
+        /// Only this month (YYYY-MM).
+        #[arg(long)]
+        period: Option<String>,
         /// csv or json.
         #[arg(long, default_value = "json")]
         format: String,

@@ -6,6 +6,7 @@ mod demo;
 mod healthcheck;
 mod report;
 mod serve;
+mod uptake;
 
 use anyhow::Context;
 use clap::Parser;
@@ -49,6 +50,12 @@ async fn main() -> anyhow::Result<()> {
                 summary.unchanged
             );
             Ok(())
+        }
+        Command::Import(ImportCommand::Pomi { file, database }) => {
+            uptake::import_pomi(&open(&database.database).await?, &file).await
+        }
+        Command::Import(ImportCommand::Registrations { file, database }) => {
+            uptake::import_registrations(&open(&database.database).await?, &file).await
         }
         Command::Export(ExportCommand::Episodes { database, practice, output }) => {
             let store = open(&database.database).await?;
@@ -104,6 +111,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Report(ReportCommand::HiddenWork { database, practice, org, from, to, format }) => {
             let store = open(&database.database).await?;
             report::hidden_work(&store, practice.as_deref(), org.as_deref(), &from, &to, &format).await
+        }
+        Command::Report(ReportCommand::Uptake { database, level, code, period, format }) => {
+            let store = open(&database.database).await?;
+            uptake::report(&store, &level, code.as_deref(), period.as_deref(), &format).await
         }
         Command::Rollups(RollupsCommand::Check { database, repair }) => {
             let store = open(&database.database).await?;

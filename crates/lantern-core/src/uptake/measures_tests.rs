@@ -38,13 +38,19 @@ fn close(a: Option<f64>, b: f64) -> bool {
 /// patients = 275 per 1,000.
 #[test]
 fn rates_come_from_summed_counts_not_averaged_rates() {
-    let rows = [month("A00001", "00L", 1_000, Some(300), Some(200)), month("B00002", "00M", 3_000, Some(3_100), Some(900))];
+    let rows = [
+        month("A00001", "00L", 1_000, Some(300), Some(200)),
+        month("B00002", "00M", 3_000, Some(3_100), Some(900)),
+    ];
     let england = tabulate(Level::England, &rows, None);
     assert_eq!(england.len(), 1);
     let e = &england[0];
     assert_eq!((e.code.as_str(), e.period.as_str()), (ENGLAND, "2018-04"));
     assert_eq!(e.counts.practices, 2);
-    assert_eq!((e.counts.patient_list_size, e.counts.total_pat_enbld, e.counts.total_use), (4_000, 3_400, 1_100));
+    assert_eq!(
+        (e.counts.patient_list_size, e.counts.total_pat_enbld, e.counts.total_use),
+        (4_000, 3_400, 1_100)
+    );
     let enabled = e.rates.enabled.expect("a list size");
     assert!(close(Some(enabled.percent), 85.0) && !enabled.capped);
     assert!(close(e.rates.use_per_1000, 275.0));
@@ -93,7 +99,8 @@ fn units_are_grouped_by_level_and_month_and_filtered_by_code() {
     may.period = "2018-05".into();
     rows.push(may);
     let ccgs = tabulate(Level::Ccg, &rows, None);
-    let keys: Vec<_> = ccgs.iter().map(|u| (u.period.as_str(), u.code.as_str(), u.counts.practices)).collect();
+    let keys: Vec<_> =
+        ccgs.iter().map(|u| (u.period.as_str(), u.code.as_str(), u.counts.practices)).collect();
     assert_eq!(keys, [("2018-04", "00L", 1), ("2018-04", "00M", 2), ("2018-05", "00L", 1)]);
     let one = tabulate(Level::Ccg, &rows, Some("00m"));
     assert_eq!(one.len(), 1);

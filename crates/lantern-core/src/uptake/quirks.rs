@@ -79,7 +79,13 @@ pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec
             found.push(Quirk { kind, field: field.name(), detail: detail.to_owned() });
         }
     }
-    if supplier.trim_end().ends_with(SUPPLIER_SUFFIX) {
+    if supplier.trim().is_empty() {
+        found.push(Quirk {
+            kind: QuirkKind::BlankValue,
+            field: "system_supplier",
+            detail: "no supplier given; kept blank".to_owned(),
+        });
+    } else if supplier.trim_end().ends_with(SUPPLIER_SUFFIX) {
         found.push(Quirk {
             kind: QuirkKind::SupplierSuffix,
             field: "system_supplier",
@@ -96,9 +102,7 @@ pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec
                 found.push(Quirk {
                     kind: QuirkKind::EnabledAboveList,
                     field: field.name(),
-                    detail: format!(
-                        "{enabled} enabled but {list} on the list; its share is capped at 100%"
-                    ),
+                    detail: format!("{enabled} enabled but {list} on the list; its share is capped at 100%"),
                 });
             }
         }
@@ -207,6 +211,7 @@ mod tests {
         let found = quirks(&normal(), "EMIS (I)", &[]);
         assert_eq!(kinds(&found), [(QuirkKind::SupplierSuffix, "system_supplier")]);
         assert!(found[0].detail.contains("\"EMIS (I)\""));
+        assert_eq!(kinds(&quirks(&normal(), " ", &[])), [(QuirkKind::BlankValue, "system_supplier")]);
     }
 
     #[test]

@@ -198,7 +198,7 @@ fn run_size(cx: &Context<'_>, episodes: u64) -> (Vec<Row>, bool) {
     );
     let duck = python.and_then(|python| {
         let (rows, seconds, bytes) = rt.block_on(duckdb::export(&database, &csv));
-        println!("  export       {rows} episodes to CSV in {seconds:.0} s ({:.2} GB)", bytes as f64 / 1e9);
+        println!("  export       {rows} episodes to CSV in {seconds:.0} s ({:.0} MB)", bytes as f64 / 1e6);
         let out = duckdb::measure(python, dir, &csv, settings.warmup, &questions);
         if let Some(d) = &out {
             println!(

@@ -1,0 +1,115 @@
+//! POMI (Patient Online Management Information), NHS Digital's monthly count per practice of patients
+//! enabled for, and using, online appointments, repeat prescriptions and the detailed coded record.
+//!
+//! # Format
+//!
+//! The published long format: one row per practice × month × field, as a `.csv` or the `.zip` holding
+//! one. Columns are found by name (any case, any order; others are ignored): `report_period_end`
+//! (`30APR2018` in the CCG era, `31-Dec-23` in the sub-ICB era; see [`crate::dates`]), `region_code`,
+//! `ccg_code` or `sub_ICB_location_code`, `practice_code`, `system_supplier`, `field`, `value`, and
+//! optionally `region_name`, `ccg_name` / `sub_ICB_location_name`, `ICB_code`, `ICB_name`,
+//! `practice_name`.
+//!
+//! # Rules
+//!
+//! - A row is refused, naming its line and column, when its date, practice code, field name (one of
+//!   the 13 in [`lantern_core::uptake::PomiField`]) or value (a count ≥ 0, or a `Sys_*` status 0–2) is
+//!   bad, when a code column is empty, when it repeats a field of its practice-month, or when it places
+//!   the practice differently from that practice-month's earlier rows.
+//! - Nothing is stored unless the whole file is good.
+//! - Quirks of real files are kept and flagged, never dropped: blank values (stored as NULL), fields a
+//!   practice-month lacks, enabled counts above the list size, the `(I)` supplier suffix, services
+//!   switched off (`Sys_*` ≠ 2) and, for those, nonzero counts, and `Total_Pat_Enbld` below a service's
+//!   enabled count. See [`lantern_core::uptake::QuirkKind`].
+//! - Importing the same file again changes nothing: practice-months already stored with the same
+//!   content are counted as unchanged; those that differ are replaced, with their flags.
+
+mod header;
+mod read;
+mod tally;
+
+pub use read::tally_pomi;
+pub use tally::{PomiFile, PomiStats};
+
+use crate::episodes_csv::ImportErrors;
+use crate::published::{with_table, SourceError};
+use lantern_core::audit::Actor;
+use lantern_store::{PomiBatch, Store, StoreError, UptakeWriteSummary};
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+/// Why nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PomiError {
+    #[error(transparent)]
+    Open(#[from] SourceError),
+    /// The file has problems; each names its line and column.
+    #[error("{total} problem(s) in the file:\n{0}", total = .0.total())]
+    Invalid(ImportErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ImportErrors> for PomiError {
+    fn from(errors: ImportErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+/// What an import read and what it stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PomiReport {
+    pub stats: PomiStats,
+    pub stored: UptakeWriteSummary,
+}
+
+/// Reads and checks a POMI table from `input` (a CSV stream).
+pub fn read_pomi<R: Read>(input: R) -> Result<PomiFile, ImportErrors> {
+    Ok(tally_pomi(input)?.finish())
+}
+
+/// Reads and checks the POMI file at `path` (`.csv` or `.zip`). Synchronous and CPU-bound (about a
+/// second for the national six-month file in a release build): async callers should run it on a
+/// blocking thread.
+pub fn read_pomi_file(path: &Path) -> Result<PomiFile, PomiError> {
+    Ok(with_table(path, |input| read_pomi(input))??)
+}
+
+/// Stores a checked file in one transaction, with one `import.pomi` audit record.
+pub async fn store_pomi(store: &Store, file: &PomiFile, actor: &Actor) -> Result<PomiReport, PomiError> {
+    let detail = serde_json::to_value(&file.stats).unwrap_or_default();
+    let batch = PomiBatch { months: &file.months, flags: &file.flags, names: &file.names, file: &detail };
+    let stored = store.import_pomi(batch, actor).await?;
+    Ok(PomiReport { stats: file.stats.clone(), stored })
+}
+
+/// Reads, checks and stores the POMI file at `path`: all of it or, when anything is wrong, none of it.
+pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Result<PomiReport, PomiError> {
+    let file = read_pomi_file(path)?;
+    store_pomi(store, &file, actor).await
+}
+
+/// The summary printed after an import: rows read, practices, periods, flags by kind, what was stored.
+impl fmt::Display for PomiReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.stats;
+        let layout = if s.layout == "ccg" { "CCG" } else { "sub-ICB" };
+        writeln!(f, "rows read: {} ({layout} layout)", s.rows_read)?;
+        writeln!(f, "practices: {}", s.practices)?;
+        let periods: Vec<String> =
+            s.practices_per_period.iter().map(|(period, n)| format!("{period} ({n} practices)")).collect();
+        writeln!(f, "periods: {}: {}", s.periods.len(), periods.join(", "))?;
+        writeln!(
+            f,
+            "practice-months: {} ({} new, {} updated, {} unchanged)",
+            s.practice_months, self.stored.created, self.stored.updated, self.stored.unchanged
+        )?;
+        if s.flags.is_empty() {
+            writeln!(f, "flags: none")
+        } else {
+            let flags: Vec<String> = s.flags.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+            writeln!(f, "flags: {}", flags.join(", "))
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Reading a POMI file row by row into one compact accumulator per practice-month. Raw rows are never
+//! kept: memory grows with practice-months (~42,000 for six national months), not with the file. Every
+//! row is checked even after a bad one, so the whole list of problems comes back in one go.
+
+use super::header::Header;
+use super::tally::{Placement, Tally};
+use crate::dates::{month_of, parse_date, DATE_FORMATS};
+use crate::episodes_csv::{ImportErrors, RowError};
+use crate::published::{csv_reader, start_line};
+use csv::ByteRecord;
+use lantern_core::ods::OdsCode;
+use lantern_core::uptake::{system_status_meaning, PomiField};
+use std::io::Read;
+
+/// Reads and checks a whole file into a [`Tally`], or returns every problem found.
+pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
+    let mut reader = csv_reader(input);
+    let mut record = ByteRecord::new();
+    let header = match reader.read_byte_record(&mut record) {
+        Ok(true) => Header::parse(&record)?,
+        Ok(false) => {
+            return Err(ImportErrors::single(1, None, "The file is empty; line 1 must be the header row"))
+        }
+        Err(e) => return Err(ImportErrors::single(1, None, format!("Could not read the file: {e}"))),
+    };
+    let mut tally = Tally::new(header.org_kind);
+    let mut errors = ImportErrors::default();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                tally.rows_read += 1;
+                let line = start_line(&mut reader, &record);
+                if let Err(row_errors) = add_row(&mut tally, &header, &record, line) {
+                    row_errors.into_iter().for_each(|e| errors.push(e));
+                }
+            }
+            Err(e) => {
+                let line = reader.position().line();
+                errors.push(RowError::new(line, None, format!("Could not read the file: {e}")));
+                break;
+            }
+        }
+    }
+    if tally.rows_read == 0 && errors.is_empty() {
+        errors.push(RowError::new(2, None, "The file has a header row but no data rows"));
+    }
+    if errors.is_empty() {
+        Ok(tally)
+    } else {
+        Err(errors)
+    }
+}
+
+/// One row's cells, collecting the problems met while reading them.
+struct Row<'r> {
+    header: &'r Header,
+    record: &'r ByteRecord,
+    line: u64,
+    errors: Vec<RowError>,
+}
+
+impl<'r> Row<'r> {
+    fn fail(&mut self, column: usize, message: impl Into<String>) {
+        let name = self.header.name(column).to_owned();
+        self.errors.push(RowError::new(self.line, Some(&name), message));
+    }
+
+    /// The trimmed cell; empty (and reported) when not UTF-8.
+    fn text(&mut self, column: usize) -> &'r str {
+        let record: &'r ByteRecord = self.record;
+        let raw = record.get(column).unwrap_or_default();
+        match std::str::from_utf8(raw) {
+            Ok(text) => text.trim(),
+            Err(_) => {
+                self.fail(column, "This cell is not UTF-8 text");
+                ""
+            }
+        }
+    }
+
+    /// A code column that every row must fill (region, CCG or sub-ICB): upper-cased as ODS codes are.
+    fn code(&mut self, column: usize) -> String {
+        let text = self.text(column);
+        if text.is_empty() {
+            self.fail(column, "This code is empty; every row needs it");
+        }
+        text.to_ascii_uppercase()
+    }
+}
+
+fn add_row(tally: &mut Tally, header: &Header, record: &ByteRecord, line: u64) -> Result<(), Vec<RowError>> {
+    if record.len() != header.width {
+        let message = format!(
+            "This row has {} fields but the header has {}; look for a missing or extra comma or an unclosed quote",
+            record.len(),
+            header.width
+        );
+        return Err(vec![RowError::new(line, None, message)]);
+    }
+    let mut row = Row { header, record, line, errors: Vec::new() };
+    let date_text = row.text(header.date);
+    let period = match parse_date(date_text) {
+        Some(date) => Some(month_of(date)),
+        None => {
+            row.fail(header.date, format!("{date_text:?} is not a date like {DATE_FORMATS}"));
+            None
+        }
+    };
+    let practice_text = row.text(header.practice);
+    let practice = match OdsCode::parse(practice_text) {
+        Ok(code) => Some(code),
+        Err(e) => {
+            row.fail(header.practice, e.to_string());
+            None
+        }
+    };
+    let field_text = row.text(header.field);
+    let field = PomiField::parse(field_text);
+    if field.is_none() {
+        row.fail(header.field, format!("{field_text:?} is not a POMI field (such as Total_Pat_Enbld)"));
+    }
+    let value = parse_value(&mut row, field);
+    let supplier = row.text(header.supplier).to_owned();
+    let region = row.code(header.region);
+    let org = row.code(header.org);
+    let icb = header.icb.map(|at| row.text(at).to_ascii_uppercase()).filter(|c| !c.is_empty());
+    let (Some(period), Some(practice), Some(field), Some(value)) = (period, practice, field, value) else {
+        return Err(row.errors);
+    };
+    if !row.errors.is_empty() {
+        return Err(row.errors);
+    }
+    let names = [
+        ("practice", header.practice_name, practice.as_str()),
+        ("region", header.region_name, region.as_str()),
+        (header.org_kind.code(), header.org_name, org.as_str()),
+        ("icb", header.icb_name, icb.as_deref().unwrap_or_default()),
+    ];
+    for (kind, column, code) in names {
+        if let Some(name) = column.map(|at| row.text(at)).filter(|n| !n.is_empty() && !code.is_empty()) {
+            tally.name(kind, code, name, &period);
+        }
+    }
+    let placement = Placement { supplier: &supplier, region: &region, org: &org, icb: icb.as_deref() };
+    tally.add(&practice, &period, line, placement, (field, value)).map_err(|(column, message)| {
+        let at = match column {
+            Column::Supplier => header.supplier,
+            Column::Region => header.region,
+            Column::Org => header.org,
+            Column::Icb => header.icb.unwrap_or(header.org),
+            Column::Field => header.field,
+        };
+        vec![RowError::new(line, Some(header.name(at)), message)]
+    })
+}
+
+/// Which column a problem found while adding a row to its practice-month is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Supplier,
+    Region,
+    Org,
+    Icb,
+    Field,
+}
+
+/// The `value` cell: blank is kept as unknown (`Some(None)`), anything else must be a count (or, for a
+/// `Sys_*` field, a status 0–2). `None` when the cell is bad (reported).
+fn parse_value(row: &mut Row<'_>, field: Option<PomiField>) -> Option<Option<i64>> {
+    let at = row.header.value;
+    let text = row.text(at);
+    if text.is_empty() {
+        return Some(None);
+    }
+    let Ok(value) = text.parse::<i64>() else {
+        row.fail(at, format!("{text:?} is not a whole number"));
+        return None;
+    };
+    if value < 0 {
+        row.fail(at, format!("{value} is negative; POMI values are counts or statuses"));
+        return None;
+    }
+    if field.is_some_and(PomiField::is_system_status) && value > 2 {
+        row.fail(at, format!("{value} is {}; a Sys_* status is 0, 1 or 2", system_status_meaning(value)));
+        return None;
+    }
+    Some(Some(value))
+}
+
+#[cfg(test)]
+#[path = "read_tests.rs"]
+mod tests;

@@ -1,0 +1,257 @@
+//! The compact per-practice-month accumulator, and turning it into what the store takes. Repeated
+//! texts (suppliers, region and CCG codes, practice codes) are interned, so a practice-month costs a
+//! few hundred bytes however many rows the file spends on it.
+
+use super::read::Column;
+use lantern_core::ods::OdsCode;
+use lantern_core::uptake::{quirks, OrgKind, PomiField, PomiValues, PracticeMonth};
+use lantern_store::{UptakeFlag, UptakeName};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Distinct strings, each stored once and named by a small number.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Interner {
+    pub fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        self.ids.insert(text.to_owned(), id);
+        self.texts.push(text.to_owned());
+        id
+    }
+
+    pub fn text(&self, id: u32) -> &str {
+        self.texts.get(id as usize).map_or("", String::as_str)
+    }
+
+    pub fn count(&self) -> usize {
+        self.texts.len()
+    }
+}
+
+/// Where a row places its practice that month, as the row's cells give it.
+#[derive(Debug, Clone, Copy)]
+pub struct Placement<'a> {
+    pub supplier: &'a str,
+    pub region: &'a str,
+    pub org: &'a str,
+    pub icb: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Meta {
+    supplier: u32,
+    region: u32,
+    org: u32,
+    icb: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct MonthTally {
+    /// The line of the practice-month's first row, to point at when a later row disagrees with it.
+    line: u64,
+    values: PomiValues,
+    /// Bit per [`PomiField`] index: the file gave that field (possibly blank).
+    given: u16,
+    meta: Meta,
+}
+
+/// Code → (month the name was seen in, name).
+type NamesSeen = HashMap<String, (String, String)>;
+
+/// Everything read so far.
+#[derive(Debug)]
+pub struct Tally {
+    pub org_kind: OrgKind,
+    pub rows_read: u64,
+    texts: Interner,
+    practices: Interner,
+    periods: Interner,
+    months: HashMap<(u32, u32), MonthTally>,
+    /// Per kind of organisation, its names. The latest month's wins.
+    names: Vec<(&'static str, NamesSeen)>,
+}
+
+/// A POMI file read and checked: what the store takes, and what was found.
+#[derive(Debug, Clone)]
+pub struct PomiFile {
+    pub months: Vec<PracticeMonth>,
+    pub flags: Vec<UptakeFlag>,
+    pub names: Vec<UptakeName>,
+    pub stats: PomiStats,
+}
+
+/// What a file held, for the summary printed and the audit record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PomiStats {
+    pub rows_read: u64,
+    /// `ccg` or `sub_icb`: which layout the header had.
+    pub layout: String,
+    pub practices: u64,
+    pub periods: Vec<String>,
+    pub practice_months: u64,
+    pub practices_per_period: BTreeMap<String, u64>,
+    /// Flags by kind (`lantern_core::uptake::QuirkKind` codes).
+    pub flags: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    pub fn new(org_kind: OrgKind) -> Self {
+        Self {
+            org_kind,
+            rows_read: 0,
+            texts: Interner::default(),
+            practices: Interner::default(),
+            periods: Interner::default(),
+            months: HashMap::new(),
+            names: Vec::new(),
+        }
+    }
+
+    /// Notes a name seen in `period`, keeping the latest month's spelling.
+    pub fn name(&mut self, kind: &'static str, code: &str, name: &str, period: &str) {
+        let names = match self.names.iter().position(|(k, _)| *k == kind) {
+            Some(i) => &mut self.names[i].1,
+            None => {
+                self.names.push((kind, HashMap::new()));
+                let last = self.names.len() - 1;
+                &mut self.names[last].1
+            }
+        };
+        match names.get_mut(code) {
+            Some((seen, known)) if seen.as_str() < period => {
+                *seen = period.to_owned();
+                name.clone_into(known);
+            }
+            Some(_) => {}
+            None => {
+                names.insert(code.to_owned(), (period.to_owned(), name.to_owned()));
+            }
+        }
+    }
+
+    /// Adds one row's value to its practice-month. A row that disagrees with the practice-month's
+    /// earlier rows about where the practice sits, or repeats a field, is refused.
+    pub fn add(
+        &mut self,
+        practice: &OdsCode,
+        period: &str,
+        line: u64,
+        at: Placement<'_>,
+        (field, value): (PomiField, Option<i64>),
+    ) -> Result<(), (Column, String)> {
+        let key = (self.periods.id(period), self.practices.id(practice.as_str()));
+        let meta = Meta {
+            supplier: self.texts.id(at.supplier),
+            region: self.texts.id(at.region),
+            org: self.texts.id(at.org),
+            icb: at.icb.map(|icb| self.texts.id(icb)),
+        };
+        let month = self.months.entry(key).or_insert_with(|| MonthTally {
+            line,
+            values: PomiValues::default(),
+            given: 0,
+            meta,
+        });
+        if month.meta != meta {
+            let (column, old, new) = [
+                (Column::Supplier, month.meta.supplier, meta.supplier),
+                (Column::Region, month.meta.region, meta.region),
+                (Column::Org, month.meta.org, meta.org),
+                (Column::Icb, month.meta.icb.unwrap_or(u32::MAX), meta.icb.unwrap_or(u32::MAX)),
+            ]
+            .into_iter()
+            .find(|(_, old, new)| old != new)
+            .unwrap_or((Column::Icb, u32::MAX, u32::MAX));
+            return Err((
+                column,
+                format!(
+                    "{practice}'s rows for {period} disagree: {:?} here but {:?} on line {}",
+                    self.texts.text(new),
+                    self.texts.text(old),
+                    month.line
+                ),
+            ));
+        }
+        let bit = 1u16 << field.index();
+        if month.given & bit != 0 {
+            return Err((
+                Column::Field,
+                format!(
+                    "{practice} already has {} for {period} (its rows start on line {}); each field may \
+                     appear once per practice and month",
+                    field.name(),
+                    month.line
+                ),
+            ));
+        }
+        month.given |= bit;
+        month.values.set(field, value);
+        Ok(())
+    }
+
+    /// The practice-months (ordered by month, then practice), their flags, names and the file's stats.
+    pub fn finish(self) -> PomiFile {
+        let mut months = Vec::with_capacity(self.months.len());
+        let mut flags = Vec::new();
+        let mut stats = PomiStats {
+            rows_read: self.rows_read,
+            layout: self.org_kind.code().to_owned(),
+            practices: self.practices.count() as u64,
+            practice_months: self.months.len() as u64,
+            ..PomiStats::default()
+        };
+        for (&(period, practice), month) in &self.months {
+            let (period, practice) = (self.periods.text(period), self.practices.text(practice));
+            let supplier = self.texts.text(month.meta.supplier);
+            let missing: Vec<PomiField> =
+                PomiField::ALL.into_iter().filter(|f| month.given & (1 << f.index()) == 0).collect();
+            for quirk in quirks(&month.values, supplier, &missing) {
+                *stats.flags.entry(quirk.kind.code().to_owned()).or_default() += 1;
+                flags.push(UptakeFlag {
+                    source: "pomi".to_owned(),
+                    practice: practice.to_owned(),
+                    period: period.to_owned(),
+                    kind: quirk.kind.code().to_owned(),
+                    field: quirk.field.to_owned(),
+                    detail: quirk.detail,
+                });
+            }
+            *stats.practices_per_period.entry(period.to_owned()).or_default() += 1;
+            months.push(PracticeMonth {
+                practice: practice.to_owned(),
+                period: period.to_owned(),
+                supplier: supplier.to_owned(),
+                region: self.texts.text(month.meta.region).to_owned(),
+                org_kind: self.org_kind,
+                org: self.texts.text(month.meta.org).to_owned(),
+                icb: month.meta.icb.map(|icb| self.texts.text(icb).to_owned()),
+                values: month.values,
+            });
+        }
+        months.sort_by(|a, b| (&a.period, &a.practice).cmp(&(&b.period, &b.practice)));
+        flags.sort_by(|a, b| {
+            (&a.period, &a.practice, &a.kind, &a.field).cmp(&(&b.period, &b.practice, &b.kind, &b.field))
+        });
+        stats.periods = stats.practices_per_period.keys().cloned().collect();
+        let names = self
+            .names
+            .into_iter()
+            .flat_map(|(kind, names)| {
+                names.into_iter().map(move |(code, (_, name))| UptakeName {
+                    kind: kind.to_owned(),
+                    code,
+                    name,
+                })
+            })
+            .collect();
+        PomiFile { months, flags, names, stats }
+    }
+}

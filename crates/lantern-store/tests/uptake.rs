@@ -1,0 +1,164 @@
+//! Uptake storage, on SQLite and on PostgreSQL: whole files in one transaction, re-imports that change
+//! nothing, blanks kept as NULL, flags replaced with their practice-month.
+
+use lantern_core::audit::Actor;
+use lantern_core::uptake::{Level, OrgKind, PomiField, PomiValues, PracticeMonth};
+use lantern_store::testing;
+use lantern_store::{
+    AuditFilter, PomiBatch, RegistrationRow, Store, UptakeFlag, UptakeName, UptakeWriteSummary,
+};
+
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await.store).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = super::testing::postgres().await { super::$name(db.store).await; }
+            })*
+        }
+    };
+}
+
+contract!(
+    a_file_is_stored_whole_and_reimporting_changes_nothing,
+    a_changed_practice_month_replaces_the_old_with_its_flags,
+    months_are_read_by_period_and_unit,
+    registrations_are_all_or_nothing,
+);
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+/// Practice `n` in `period`: list 1,000 + n, enabled 300, `Total_Use` blank for odd n.
+fn month(n: usize, period: &str) -> PracticeMonth {
+    let values = PomiValues::from_fn(|f| match f {
+        PomiField::PatientListSize => Some(1_000 + n as i64),
+        PomiField::TotalPatEnbld => Some(300),
+        PomiField::TotalUse => matches!(n % 2, 0).then_some(50),
+        f if f.is_system_status() => Some(2),
+        _ => Some(7),
+    });
+    PracticeMonth {
+        practice: format!("A{:05}", n),
+        period: period.to_owned(),
+        supplier: if matches!(n % 10, 0) { "EMIS (I)".into() } else { "TPP".into() },
+        region: if matches!(n % 2, 0) { "Y54".into() } else { "Y56".into() },
+        org_kind: OrgKind::SubIcb,
+        org: format!("0{}X", n % 3),
+        icb: (!matches!(n % 4, 0)).then(|| "QK1".to_owned()),
+        values,
+    }
+}
+
+fn flag(m: &PracticeMonth, kind: &str, field: &str) -> UptakeFlag {
+    UptakeFlag {
+        source: "pomi".into(),
+        practice: m.practice.clone(),
+        period: m.period.clone(),
+        kind: kind.into(),
+        field: field.into(),
+        detail: format!("{kind} in {field}"),
+    }
+}
+
+async fn import(store: &Store, months: &[PracticeMonth], flags: &[UptakeFlag]) -> UptakeWriteSummary {
+    let names = [UptakeName { kind: "region".into(), code: "Y54".into(), name: "NORTH".into() }];
+    let file = serde_json::json!({ "rows_read": months.len() * 13 });
+    store
+        .import_pomi(PomiBatch { months, flags, names: &names, file: &file }, &actor())
+        .await
+        .expect("stores")
+}
+
+/// 1,200 practice-months: more than two multi-row INSERT batches.
+async fn a_file_is_stored_whole_and_reimporting_changes_nothing(store: Store) {
+    let months: Vec<PracticeMonth> = (0..1_200).map(|n| month(n, "2023-12")).collect();
+    let flags: Vec<UptakeFlag> =
+        months.iter().step_by(2).map(|m| flag(m, "blank_value", "Total_Use")).collect();
+    let first = import(&store, &months, &flags).await;
+    assert_eq!(first, UptakeWriteSummary { created: 1_200, updated: 0, unchanged: 0 });
+    let counts = store.uptake_row_counts().await.expect("counts");
+    assert_eq!((counts.pomi, counts.flags, counts.names), (1_200, 600, 1));
+    let again = import(&store, &months, &flags).await;
+    assert_eq!(again, UptakeWriteSummary { created: 0, updated: 0, unchanged: 1_200 });
+    assert_eq!(store.uptake_row_counts().await.expect("counts"), counts);
+    let stored = store.uptake_months(None, None).await.expect("read");
+    let mut expected = months.clone();
+    expected.sort_by(|a, b| a.practice.cmp(&b.practice));
+    assert_eq!(stored, expected, "every value, NULLs and ICBs included, round-trips");
+    let filter = AuditFilter { action: Some("import.pomi".into()), ..Default::default() };
+    let audit = store.audit_records(&filter, 5).await.expect("audit");
+    assert_eq!(audit.len(), 2);
+    assert!(audit[0].after.as_deref().unwrap_or_default().contains("\"unchanged\":1200"));
+    assert!(store.verify_audit().await.expect("verify").is_ok());
+}
+
+async fn a_changed_practice_month_replaces_the_old_with_its_flags(store: Store) {
+    let months: Vec<PracticeMonth> = (0..3).map(|n| month(n, "2023-12")).collect();
+    let flags = vec![
+        flag(&months[0], "blank_value", "Total_Use"),
+        flag(&months[1], "enabled_above_list", "Total_Pat_Enbld"),
+    ];
+    import(&store, &months, &flags).await;
+    let mut corrected = months.clone();
+    corrected[1].values.set(PomiField::TotalPatEnbld, Some(900));
+    let summary = import(&store, &corrected, &[flag(&months[0], "blank_value", "Total_Use")]).await;
+    assert_eq!(summary, UptakeWriteSummary { created: 0, updated: 1, unchanged: 2 });
+    let left: Vec<(String, String)> = store
+        .uptake_flags("pomi", None)
+        .await
+        .expect("flags")
+        .into_iter()
+        .map(|f| (f.practice, f.kind))
+        .collect();
+    assert_eq!(left, [("A00000".to_owned(), "blank_value".to_owned())]);
+    let stored = store.uptake_months(Some("2023-12"), Some((Level::Practice, "a00001"))).await.expect("read");
+    assert_eq!(stored[0].values.get(PomiField::TotalPatEnbld), Some(900));
+}
+
+async fn months_are_read_by_period_and_unit(store: Store) {
+    let mut months: Vec<PracticeMonth> = (0..6).map(|n| month(n, "2023-11")).collect();
+    months.extend((0..6).map(|n| month(n, "2023-12")));
+    import(&store, &months, &[]).await;
+    assert_eq!(store.uptake_periods().await.expect("periods"), ["2023-11", "2023-12"]);
+    let count = |period: Option<&'static str>, unit: Option<(Level, &'static str)>| {
+        let store = store.clone();
+        async move { store.uptake_months(period, unit).await.expect("read").len() }
+    };
+    assert_eq!(count(None, None).await, 12);
+    assert_eq!(count(Some("2023-12"), None).await, 6);
+    assert_eq!(count(Some("2023-12"), Some((Level::England, "ignored"))).await, 6);
+    assert_eq!(count(Some("2023-12"), Some((Level::Region, "Y54"))).await, 3);
+    assert_eq!(count(None, Some((Level::Ccg, "01x"))).await, 4);
+    assert_eq!(count(Some("2023-11"), Some((Level::Icb, "QK1"))).await, 4);
+    assert_eq!(count(Some("2024-01"), None).await, 0);
+    assert_eq!(
+        store.uptake_names("region").await.expect("names").get("Y54").map(String::as_str),
+        Some("NORTH")
+    );
+}
+
+async fn registrations_are_all_or_nothing(store: Store) {
+    let row = |practice: &str, patients: Option<i64>| RegistrationRow {
+        period: "2021-01".into(),
+        practice: practice.into(),
+        patients,
+    };
+    let file = serde_json::json!({});
+    let bad = [row("A84002", Some(5_903)), row("A84003", Some(-1))];
+    assert!(store.import_registrations(&bad, &[], &file, &actor()).await.is_err(), "the CHECK refuses -1");
+    assert_eq!(store.uptake_row_counts().await.expect("counts").registrations, 0, "nothing stored");
+    let good = [row("A84002", Some(5_903)), row("A84003", None)];
+    let first = store.import_registrations(&good, &[], &file, &actor()).await.expect("stores");
+    assert_eq!(first.created, 2);
+    let again = store.import_registrations(&good, &[], &file, &actor()).await.expect("stores");
+    assert_eq!((again.created, again.unchanged), (0, 2));
+    let stored = store.uptake_registrations("2021-01").await.expect("read");
+    assert_eq!(
+        stored.into_iter().collect::<Vec<_>>(),
+        [("A84002".to_owned(), Some(5_903)), ("A84003".to_owned(), None)]
+    );
+}

@@ -1,0 +1,140 @@
+//! `lantern import pomi`, `lantern import registrations` and `lantern report uptake` as a user runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn lantern(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lantern"))
+        .args(args)
+        .env_remove("LANTERN_DATABASE")
+        .env("LANTERN_LOG", "warn")
+        .output()
+        .expect("run lantern")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lantern-import/tests/fixtures/POMI_APR2018_to_SEP2018.first2000rows.csv")
+}
+
+#[test]
+fn pomi_imports_once_reports_unchanged_after_and_feeds_the_uptake_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("u.db").to_string_lossy().into_owned();
+    let file = fixture().to_string_lossy().into_owned();
+    let first = lantern(&["import", "pomi", &file, "--database", &db]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    for expected in [
+        "rows read: 2000 (CCG layout)",
+        "practices: 154",
+        "periods: 1: 2018-04 (154 practices)",
+        "practice-months: 154 (154 new, 0 updated, 0 unchanged)",
+        "flags: blank_value",
+        "missing_field 2",
+    ] {
+        assert!(out.contains(expected), "{expected:?} in\n{out}");
+    }
+    let again = lantern(&["import", "pomi", &file, "--database", &db]);
+    assert!(text(&again.stdout).contains("practice-months: 154 (0 new, 0 updated, 154 unchanged)"));
+
+    let csv = lantern(&["report", "uptake", "--database", &db, "--level", "england", "--format", "csv"]);
+    assert!(csv.status.success(), "{}", text(&csv.stderr));
+    let csv_text = text(&csv.stdout);
+    let lines: Vec<&str> = csv_text.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv_text}");
+    assert!(lines[0]
+        .starts_with("level,code,name,period,practices,patient_list_size,total_pat_enbld,enabled_pct,"));
+    assert!(lines[1].starts_with("england,england,England,2018-04,154,"), "{}", lines[1]);
+    assert!(text(&csv.stderr).contains("Open Government Licence v3.0"));
+
+    let json = lantern(&[
+        "report",
+        "uptake",
+        "--database",
+        &db,
+        "--level",
+        "ccg",
+        "--code",
+        "02n",
+        "--period",
+        "2018-04",
+        "--format",
+        "json",
+    ]);
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let unit = &document["units"][0];
+    assert_eq!(unit["code"], "02N");
+    assert_eq!(unit["name"], "NHS Airedale, Wharfedale and Craven CCG");
+    assert_eq!(unit["counts"]["practices"], 16);
+    assert_eq!(unit["counts"]["total_pat_enbld"], 42_734);
+    assert_eq!(unit["counts"]["patient_list_size"], 159_064);
+    let percent = unit["rates"]["enabled"]["percent"].as_f64().expect("a share");
+    assert!((percent - 100.0 * 42_734.0 / 159_064.0).abs() < 1e-9);
+    assert!(document["attribution"].as_str().is_some_and(|a| a.contains("Open Government Licence")));
+
+    let practice = lantern(&[
+        "report",
+        "uptake",
+        "--database",
+        &db,
+        "--level",
+        "practice",
+        "--code",
+        "B82007",
+        "--format",
+        "csv",
+    ]);
+    assert!(text(&practice.stdout).contains("practice,B82007,TOWNHEAD SURGERY,2018-04,1,9431,1896,20.10,no,"));
+}
+
+#[test]
+fn bad_files_and_bad_options_are_refused_with_reasons() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("u.db").to_string_lossy().into_owned();
+    let spoiled = dir.path().join("spoiled.csv");
+    let original = std::fs::read_to_string(fixture()).expect("fixture");
+    std::fs::write(&spoiled, original.replacen("Total_Use,", "Total_Usage,", 1)).expect("write");
+    let refused = lantern(&["import", "pomi", &spoiled.to_string_lossy(), "--database", &db]);
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("nothing was imported from"), "{stderr}");
+    assert!(stderr.contains("column field: \"Total_Usage\" is not a POMI field"), "{stderr}");
+
+    let empty = lantern(&["report", "uptake", "--database", &db, "--format", "csv"]);
+    assert!(!empty.status.success());
+    assert!(text(&empty.stderr).contains("no POMI data is held"), "{}", text(&empty.stderr));
+    for (option, value, reason) in [
+        ("--level", "pcn", "--level must be one of england, region, icb, ccg, practice"),
+        ("--period", "2018-4", "--period must be a month like 2018-04"),
+        ("--format", "xml", "--format must be csv or json"),
+    ] {
+        let output = lantern(&["report", "uptake", "--database", &db, option, value]);
+        assert!(!output.status.success());
+        assert!(text(&output.stderr).contains(reason), "{}", text(&output.stderr));
+    }
+}
+
+#[test]
+fn registrations_import_and_say_what_they_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("u.db").to_string_lossy().into_owned();
+    let file = dir.path().join("gp-reg-pat-prac-all.csv");
+    std::fs::write(
+        &file,
+        "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\r\n\
+         GP_PRAC_PAT_LIST,01JAN2021,GP,00L,E38000130,A84002,NE65 7UW,ALL,ALL,5903\r\n\
+         GP_PRAC_PAT_LIST,01JAN2021,GP,00L,E38000130,A84003,NE63 9UT,ALL,ALL,14738\r\n",
+    )
+    .expect("write");
+    let output = lantern(&["import", "registrations", &file.to_string_lossy(), "--database", &db]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let out = text(&output.stdout);
+    assert!(out.contains("period 2021-01: 20641 registered patients"), "{out}");
+    assert!(out.contains("practice-months: 2 new, 0 updated, 0 unchanged"), "{out}");
+}
