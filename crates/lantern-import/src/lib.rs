@@ -9,6 +9,7 @@
 
 pub mod dates;
 pub mod episodes_csv;
+pub(crate) mod lines;
 pub mod pomi;
 pub mod published;
 pub mod registrations;

@@ -2,11 +2,12 @@
 //! gzipped CSV (registrations). The kind is told from the file's first bytes, not its name, so a
 //! download saved under another name still opens. Everything streams: nothing holds the whole table.
 
-use csv::ByteRecord;
-use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+
+/// The same physical line numbering as the episode CSV's reader (CRLF, blank lines, quoted line breaks).
+pub use crate::lines::{start_line, LineTracker};
 
 /// Why a file could not be opened as a table (problems inside the table are reported by line instead).
 #[derive(Debug, thiserror::Error)]
@@ -70,52 +71,6 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-/// Passes bytes through, noting the offset of each `\n` until it has been asked about, so a record's
-/// physical start line can be told (the csv crate's own line count is a line short with CRLF ends,
-/// which every NHS file has). The same technique as the episode CSV's reader, whose helper is private
-/// to that format.
-pub struct LineTracker<R> {
-    inner: R,
-    offset: u64,
-    newlines: VecDeque<u64>,
-}
-
-impl<R: Read> LineTracker<R> {
-    pub fn new(inner: R) -> Self {
-        Self { inner, offset: 0, newlines: VecDeque::new() }
-    }
-
-    /// Whether the byte at `offset` is `\n`. Offsets asked about must not decrease: earlier ones are
-    /// forgotten, which keeps memory to the csv reader's read-ahead buffer.
-    fn newline_at(&mut self, offset: u64) -> bool {
-        while self.newlines.front().is_some_and(|&n| n < offset) {
-            self.newlines.pop_front();
-        }
-        self.newlines.front() == Some(&offset)
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let read = buf.get(..n).unwrap_or_default();
-        for (i, _) in read.iter().enumerate().filter(|(_, &b)| b == b'\n') {
-            self.newlines.push_back(self.offset + i as u64);
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-/// The line (header = 1) the record just read starts on: the lines consumed so far, less the line
-/// breaks inside its quoted cells, less one if its own line end was consumed with it.
-pub fn start_line<R: Read>(reader: &mut csv::Reader<LineTracker<R>>, record: &ByteRecord) -> u64 {
-    let after = reader.position().clone();
-    let inside: usize = record.iter().map(|field| field.iter().filter(|&&b| b == b'\n').count()).sum();
-    let own_line_end = after.byte() > 0 && reader.get_mut().newline_at(after.byte() - 1);
-    after.line().saturating_sub(inside as u64).saturating_sub(u64::from(own_line_end))
-}
-
 /// A csv reader that leaves header and width checks to the caller, so that every problem is reported
 /// with its line and reading carries on past it.
 pub fn csv_reader<R: Read>(input: R) -> csv::Reader<LineTracker<R>> {
@@ -128,7 +83,7 @@ mod tests {
 
     fn lines(text: &str) -> Vec<u64> {
         let mut reader = csv_reader(text.as_bytes());
-        let mut record = ByteRecord::new();
+        let mut record = csv::ByteRecord::new();
         let mut found = Vec::new();
         while reader.read_byte_record(&mut record).expect("readable") {
             found.push(start_line(&mut reader, &record));

@@ -52,7 +52,6 @@
 mod cells;
 mod columns;
 mod errors;
-mod lines;
 mod lookup;
 mod read;
 mod write;

@@ -5,8 +5,8 @@
 use super::cells::{parse_yes_no, restore, split_list};
 use super::columns::{Column, Header};
 use super::errors::{ImportErrors, RowError};
-use super::lines::{start_line, LineTracker};
 use super::lookup::PracticeLookup;
+use crate::lines::{start_line, LineTracker};
 use csv::ByteRecord;
 use jiff::Timestamp;
 use lantern_core::episode::{Episode, EpisodeInput, PracticeContext};
