@@ -1,7 +1,7 @@
 //! An organisation's practices side by side, for PCN and ICB analysts: aggregates only, with every
 //! count from 1 to 7 (and whatever is worked out from it) suppressed.
 
-use super::practice::{label, summary_for};
+use super::practice::{label, summary_of};
 use crate::ApiError;
 use lantern_core::measures::{
     summarise, suppress, Breakdown, Dimension, Period, Summary, Suppressed, SUPPRESSION_RULE,
@@ -75,17 +75,16 @@ pub async fn network_figures(
     for practice in practices {
         let settings = store.settings(&practice.ods_code).await?;
         let costs = store.role_costs(&practice.ods_code).await?;
-        let summary = summary_for(store, &settings, &costs, period).await?;
+        let tallies = store
+            .rollup_tallies(
+                std::slice::from_ref(&practice.ods_code),
+                &period.from.to_string(),
+                &period.to.to_string(),
+            )
+            .await?;
+        let summary = summary_of(&settings, &costs, period, &tallies);
         rows.push(row(practice.ods_code.as_str(), &practice.name, &summary));
-        all_tallies.extend(
-            store
-                .rollup_tallies(
-                    std::slice::from_ref(&practice.ods_code),
-                    &period.from.to_string(),
-                    &period.to.to_string(),
-                )
-                .await?,
-        );
+        all_tallies.extend(tallies);
         for member in &settings.staff {
             cost_by_staff.insert(member.id, costs.get(&member.role).copied().unwrap_or(0));
         }

@@ -46,9 +46,19 @@ pub(super) async fn summary_for(
     let tallies = store
         .rollup_tallies(std::slice::from_ref(code), &period.from.to_string(), &period.to.to_string())
         .await?;
+    Ok(summary_of(settings, costs, period, &tallies))
+}
+
+/// The practice's figures from tallies already read (the network view reuses them for its total).
+pub(super) fn summary_of(
+    settings: &PracticeSettings,
+    costs: &HashMap<String, i64>,
+    period: Period,
+    tallies: &[(Dimension, String, lantern_core::measures::Tally)],
+) -> Summary {
     let cost = |m: &StaffMember| costs.get(&m.role).copied().unwrap_or(0);
     let label = |d: Dimension, key: &str| label(&settings.services, &settings.staff, d, key);
-    Ok(summarise(period, settings.practice.list_size, &tallies, &settings.staff, &cost, &label))
+    summarise(period, settings.practice.list_size, tallies, &settings.staff, &cost, &label)
 }
 
 /// What people read for a (dimension, key).
