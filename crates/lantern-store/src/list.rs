@@ -104,7 +104,8 @@ impl Store {
         if let Some(last) = after {
             let at = c.bind_next(Value::Text(storage_time(last.episode.occurred_at)));
             let id = c.bind_next(Value::Text(last.id.to_string()));
-            c.push_plain(&format!("(e.occurred_at > {at} OR (e.occurred_at = {at} AND e.id > {id}))"));
+            // A row comparison, so both databases can walk the (occurred_at, id) index.
+            c.push_plain(&format!("(e.occurred_at, e.id) > ({at}, {id})"));
         }
         let limit_p = c.bind_next(Value::Int(limit.max(1)));
         let sql = format!(
