@@ -11,9 +11,11 @@
 
 pub mod measures;
 mod quirks;
+pub mod reference;
 
 pub use measures::{tabulate, Level, UnitUptake, UptakeCounts, UptakeRates};
 pub use quirks::{quirks, Quirk, QuirkKind};
+pub use reference::{AgeBandCount, Deprivation, OcMonth, OdsPractice, PracticePlace, Sex};
 
 use serde::Serialize;
 

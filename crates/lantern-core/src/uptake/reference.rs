@@ -1,0 +1,108 @@
+//! The published reference data uptake is read against: where a practice sits (PCN, sub-ICB location,
+//! ICB, region), how old its patients are, how many online consultations it receives, and how deprived
+//! the area it serves is. Each is public, practice-level data: no patient is identifiable from it.
+
+use serde::Serialize;
+
+/// Where a practice sat at one extract of NHS Digital's practice mapping (`gp-reg-pat-prac-map.csv`).
+/// Lantern places every month's uptake by the latest map held, so PCN and ICB tables exist for years
+/// before PCNs and ICBs did (practices that have since closed are unplaced).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PracticePlace {
+    pub practice: String,
+    /// `YYYY-MM` of the map's extract.
+    pub extract: String,
+    pub pcn: Option<String>,
+    pub sub_icb: Option<String>,
+    pub icb: Option<String>,
+    pub region: Option<String>,
+    pub supplier: Option<String>,
+}
+
+/// Sex as the registrations files give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+impl Sex {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "female" | "f" => Some(Sex::Female),
+            "male" | "m" => Some(Sex::Male),
+            _ => None,
+        }
+    }
+}
+
+/// Registered patients of one sex in one 5-year age band at a practice (`gp-reg-pat-prac-quin-age`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgeBandCount {
+    /// `YYYY-MM` of the extract.
+    pub period: String,
+    pub practice: String,
+    pub sex: Sex,
+    /// Lower bound of the band in years: 0, 5, …, 90, 95 (95 is "95+").
+    pub band_from: u8,
+    /// None where the file left it blank.
+    pub patients: Option<i64>,
+}
+
+/// One practice-month of Submissions via Online Consultation Systems (long format, one metric a row).
+/// Blank values stay `None`, never zero.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OcMonth {
+    /// `YYYY-MM`.
+    pub period: String,
+    pub practice: String,
+    /// `SUPPLIER` as published: possibly a comma-joined list, or `None/Unknown`.
+    pub supplier: String,
+    /// `OC_CAPABILITY`: 1 when the practice has an online consultation system.
+    pub capability: Option<i64>,
+    /// `OC_PARTICIPATION`: 1 when it took part in the collection.
+    pub participation: Option<i64>,
+    /// `OC_SYSTEM_USAGE`: 1 when submissions were recorded.
+    pub system_usage: Option<i64>,
+    pub total_submissions: Option<i64>,
+    pub clinical: Option<i64>,
+    pub admin: Option<i64>,
+    pub other: Option<i64>,
+    pub patients_registered: Option<i64>,
+}
+
+/// A practice's deprivation: the IMD score of the area its patients live in (Fingertips indicator 93553),
+/// higher is more deprived.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deprivation {
+    pub practice: String,
+    /// The IMD edition: 2010, 2015, 2019.
+    pub year: i32,
+    pub score: f64,
+}
+
+/// A practice in ODS's `epraccur` list: name, status and parent, as at the file's date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OdsPractice {
+    pub practice: String,
+    pub name: String,
+    /// `A` active, `C` closed, `D` dormant, `P` proposed.
+    pub status: String,
+    /// Field 26: 4 is a GP practice; others are out-of-hours, walk-in and similar settings.
+    pub prescribing_setting: Option<i64>,
+    /// Commissioner (field 15 in the 2019 file).
+    pub commissioner: Option<String>,
+    pub region: Option<String>,
+    pub postcode: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub opened: Option<String>,
+    pub closed: Option<String>,
+}
