@@ -7,6 +7,7 @@ pub mod gaps;
 pub mod guides;
 pub mod identity;
 pub mod measures;
+pub mod observation;
 pub mod ods;
 pub mod ownership;
 pub mod practice;

@@ -1,0 +1,16 @@
+//! Time-and-motion observation studies: a researcher shadows reception staff and codes what they do,
+//! so the hidden work of helping patients online can be measured directly and set against what staff
+//! log in Lantern.
+//!
+//! - [`study`]: practices, observers, dates, consent and template.
+//! - [`template`]: the dimensions and categories tasks are coded on, versioned per study.
+//! - [`event`], [`session`]: what the capture page records and the timeline it adds up to, idempotent
+//!   by event id so offline capture can sync late or twice without counting anything twice.
+//! - [`observed`]: a session closed for measuring.
+//! - [`slices`], [`kappa`]: time slicing and inter-observer reliability.
+//! - [`ci`], [`results`]: shares of time with confidence intervals, rates, multitasking.
+//! - [`gap`]: observed help against logged episodes.
+
+pub mod template;
+
+pub use template::{Category, Dimension, Template, TemplateError, ValuesError, NO_TASK};
