@@ -11,6 +11,14 @@
 //! - [`ci`], [`results`]: shares of time with confidence intervals, rates, multitasking.
 //! - [`gap`]: observed help against logged episodes.
 
+pub mod event;
+pub mod observed;
+pub mod session;
 pub mod template;
+#[cfg(test)]
+mod test_support;
 
+pub use event::{Event, EventKind, SessionError, SessionInfo};
+pub use observed::{Observed, ObservedTask};
+pub use session::{Applied, Interruption, Note, Span, Task, Timeline};
 pub use template::{Category, Dimension, Template, TemplateError, ValuesError, NO_TASK};
