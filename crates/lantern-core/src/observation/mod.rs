@@ -11,18 +11,22 @@
 //! - [`ci`], [`results`]: shares of time with confidence intervals, rates, multitasking.
 //! - [`gap`]: observed help against logged episodes.
 
+pub mod ci;
 pub mod event;
 pub mod kappa;
 pub mod observed;
+pub mod results;
 pub mod session;
 pub mod slices;
 pub mod template;
 #[cfg(test)]
 mod test_support;
 
+pub use ci::{Interval, CI_METHOD};
 pub use event::{Event, EventKind, SessionError, SessionInfo};
 pub use kappa::{cohen_kappa, reliability, Agreement, DimensionAgreement, Reliability, ReliabilityError};
 pub use observed::{Observed, ObservedTask};
+pub use results::{summarise, CategoryShare, DimensionShares, ResultsError, Summary, MULTITASK_RULE};
 pub use session::{Applied, Interruption, Note, Span, Task, Timeline};
 pub use slices::{align, slice, PairedSlice, Slice, SliceLength, SLICE_RULE};
 pub use template::{Category, Dimension, Template, TemplateError, ValuesError, NO_TASK};
