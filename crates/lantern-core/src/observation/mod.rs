@@ -13,20 +13,24 @@
 
 pub mod ci;
 pub mod event;
+pub mod gap;
 pub mod kappa;
 pub mod observed;
 pub mod results;
 pub mod session;
 pub mod slices;
+pub mod study;
 pub mod template;
 #[cfg(test)]
 mod test_support;
 
 pub use ci::{Interval, CI_METHOD};
 pub use event::{Event, EventKind, SessionError, SessionInfo};
+pub use gap::{logging_gap, GapError, LoggedEpisode, LoggingGap};
 pub use kappa::{cohen_kappa, reliability, Agreement, DimensionAgreement, Reliability, ReliabilityError};
 pub use observed::{Observed, ObservedTask};
 pub use results::{summarise, CategoryShare, DimensionShares, ResultsError, Summary, MULTITASK_RULE};
 pub use session::{Applied, Interruption, Note, Span, Task, Timeline};
 pub use slices::{align, slice, PairedSlice, Slice, SliceLength, SLICE_RULE};
+pub use study::{Study, StudyError};
 pub use template::{Category, Dimension, Template, TemplateError, ValuesError, NO_TASK};
