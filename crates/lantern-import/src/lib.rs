@@ -5,11 +5,21 @@
 //! - [`episodes_csv`]: the episode CSV, for bulk entry, backup and moving data between installations.
 //! - [`pomi`]: NHS Digital's POMI files (patients enabled for and using online services, per practice).
 //! - [`registrations`]: Patients Registered at a GP Practice, the totals file.
+//! - [`places`], [`age_bands`], [`oc`], [`imd`] and [`epraccur`]: the reference data uptake is read
+//!   against (practice map, registered patients by age band, online consultations, deprivation, ODS's
+//!   practice list), sharing [`reference`]'s rules.
 //! - [`published`] and [`dates`]: opening published files (.csv, .zip, .csv.gz) and reading their dates.
 
+pub mod age_bands;
 pub mod dates;
 pub mod episodes_csv;
+pub mod epraccur;
+pub mod imd;
 pub(crate) mod lines;
+pub mod oc;
+pub mod places;
 pub mod pomi;
 pub mod published;
+pub mod reference;
 pub mod registrations;
+pub(crate) mod table;

@@ -13,6 +13,7 @@ mod guides;
 mod import;
 mod list;
 mod location;
+mod observation;
 mod ownership;
 mod practices;
 mod rollups;
@@ -29,10 +30,16 @@ pub use error::StoreError;
 pub use import::{ImportRow, ImportSummary};
 pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};
 pub use location::{Backend, DatabaseLocation};
+pub use observation::{
+    BatchOutcome, ObservationError, ObservationSession, SessionTimeline, StudyRecord, MAX_BATCH_EVENTS,
+};
 pub use practices::PracticeSettings;
 pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;
-pub use uptake::{PomiBatch, RegistrationRow, UptakeFlag, UptakeName, UptakeRowCounts, UptakeWriteSummary};
+pub use uptake::{
+    ImdRow, PomiBatch, ReferenceBatch, ReferenceRowCounts, RegistrationRow, UptakeFlag, UptakeName,
+    UptakeRowCounts, UptakeWriteSummary,
+};
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

@@ -8,6 +8,7 @@ pub mod measures;
 mod pages;
 mod security;
 mod submit;
+pub mod uptake;
 
 pub use api::openapi_document;
 pub use auth::routes::{Access, Kind, RouteSpec};

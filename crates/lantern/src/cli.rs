@@ -166,6 +166,25 @@ pub enum ImportCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// NHS Digital's practice map (gp-reg-pat-prac-map): each practice's PCN, sub-ICB location, ICB,
+    /// region and GP system supplier. The reference imports are all or nothing; re-importing changes nothing.
+    Places(ReferenceFileArgs),
+    /// Patients Registered at a GP Practice by sex and 5-year age band (gp-reg-pat-prac-quin-age).
+    AgeBands(ReferenceFileArgs),
+    /// Submissions via Online Consultation Systems in General Practice, per practice, long format.
+    Oc(ReferenceFileArgs),
+    /// Deprivation (IMD score) by practice, Fingertips indicator 93553, in either Fingertips layout.
+    Imd(ReferenceFileArgs),
+    /// ODS's list of GP practices (epraccur.csv, no header row).
+    Epraccur(ReferenceFileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReferenceFileArgs {
+    /// The .csv or .csv.gz file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,7 +235,8 @@ pub enum ReportCommand {
     Uptake {
         #[command(flatten)]
         database: DatabaseArgs,
-        /// england, region, icb, ccg (the file's CCG or sub-ICB column; sub-icb also accepted) or practice.
+        /// england, region, icb, ccg (the file's CCG or sub-ICB column; sub-icb also accepted), pcn (placed by
+        /// the practice map, as is icb for CCG-era files) or practice.
         #[arg(long, default_value = "england")]
         level: String,
         /// Only this unit (its code at that level, e.g. a practice's ODS code).

@@ -3,7 +3,9 @@
 mod accounts;
 mod cli;
 mod demo;
+mod demo_uptake;
 mod healthcheck;
+mod reference_import;
 mod report;
 mod serve;
 mod uptake;
@@ -12,6 +14,7 @@ use anyhow::Context;
 use clap::Parser;
 use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, ReportCommand, RollupsCommand};
 use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
+use reference_import::Reference;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -56,6 +59,17 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Import(ImportCommand::Registrations { file, database }) => {
             uptake::import_registrations(&open(&database.database).await?, &file).await
+        }
+        Command::Import(ImportCommand::Places(args)) => {
+            reference_import::import(Reference::Places, args).await
+        }
+        Command::Import(ImportCommand::AgeBands(args)) => {
+            reference_import::import(Reference::AgeBands, args).await
+        }
+        Command::Import(ImportCommand::Oc(args)) => reference_import::import(Reference::Oc, args).await,
+        Command::Import(ImportCommand::Imd(args)) => reference_import::import(Reference::Imd, args).await,
+        Command::Import(ImportCommand::Epraccur(args)) => {
+            reference_import::import(Reference::Epraccur, args).await
         }
         Command::Export(ExportCommand::Episodes { database, practice, output }) => {
             let store = open(&database.database).await?;

@@ -3,15 +3,12 @@
 
 use anyhow::{bail, Context};
 use lantern_core::audit::{Actor, AuditEntry};
-use lantern_core::uptake::{measures::ENGLAND, tabulate, Level, Service, UnitUptake};
+use lantern_core::uptake::{tabulate, tabulate_placed, Level};
 use lantern_store::Store;
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
-/// Shown wherever the published data is: the Open Government Licence asks for it.
-pub const ATTRIBUTION: &str =
-    "Contains public sector information licensed under the Open Government Licence v3.0.";
+pub use lantern_web::uptake::ATTRIBUTION;
 
 pub async fn import_pomi(store: &Store, file: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
@@ -68,8 +65,25 @@ pub async fn report(
     }
     let code = code.map(|c| c.trim().to_ascii_uppercase());
     let unit = code.as_deref().map(|c| (level, c));
-    let months = store.uptake_months(period, unit).await?;
-    let mut table = tabulate(level, &months, code.as_deref());
+    // PCN is in no POMI file and CCG-era files name no ICB: read the month whole, place by the map,
+    // then keep the unit asked for.
+    let months = store.uptake_months(period, unit.filter(|_| !level.needs_places())).await?;
+    let mut table = if level.needs_places() {
+        let places = store.uptake_places_latest().await?;
+        let placed = tabulate_placed(level, &months, &places, code.as_deref());
+        let unplaced = placed.unplaced_practice_months();
+        if unplaced > 0 {
+            let hint = if places.is_empty() { " (no practice map is held)" } else { "" };
+            eprintln!(
+                "{unplaced} practice-months could not be placed in a{} {}{hint} and are left out",
+                if level == Level::Icb { "n" } else { "" },
+                level.code().to_ascii_uppercase()
+            );
+        }
+        placed.units
+    } else {
+        tabulate(level, &months, code.as_deref())
+    };
     if table.is_empty() {
         let held = store.uptake_periods().await?;
         let what = code.map_or_else(|| format!("at level {}", level.code()), |c| format!("for {c}"));
@@ -82,11 +96,11 @@ pub async fn report(
             held.join(", ")
         );
     }
-    name_units(store, level, &mut table).await?;
+    lantern_web::uptake::name_units(store, level, &mut table).await?;
     let detail = serde_json::json!({ "level": level.code(), "code": unit.map(|u| u.1), "period": period });
     store.audit(AuditEntry::new(&Actor::system("lantern report"), "export.uptake").after(&detail)).await?;
     if format == "csv" {
-        print!("{}", csv(&table));
+        print!("{}", lantern_web::uptake::csv::table_csv(&table));
         eprintln!("{ATTRIBUTION}");
     } else {
         // Built by hand so the units keep their fields in declaration order (a json! map would sort them).
@@ -94,118 +108,4 @@ pub async fn report(
         println!("{{\n  \"attribution\": {},\n  \"units\": {units}\n}}", serde_json::to_string(ATTRIBUTION)?);
     }
     Ok(())
-}
-
-async fn name_units(store: &Store, level: Level, table: &mut [UnitUptake]) -> anyhow::Result<()> {
-    let names: HashMap<String, String> = match level {
-        Level::England => HashMap::from([(ENGLAND.to_owned(), "England".to_owned())]),
-        Level::Region => store.uptake_names("region").await?,
-        Level::Icb => store.uptake_names("icb").await?,
-        Level::Ccg => {
-            let mut names = store.uptake_names("ccg").await?;
-            names.extend(store.uptake_names("sub_icb").await?);
-            names
-        }
-        Level::Practice => store.uptake_names("practice").await?,
-    };
-    for unit in table {
-        unit.name = names.get(&unit.code).cloned();
-    }
-    Ok(())
-}
-
-/// One row per unit and month: counts, then rates (percent of registered patients, capped at 100 and
-/// marked; transactions per 1,000 registered patients).
-fn csv(table: &[UnitUptake]) -> String {
-    let mut header: Vec<String> = [
-        "level",
-        "code",
-        "name",
-        "period",
-        "practices",
-        "patient_list_size",
-        "total_pat_enbld",
-        "enabled_pct",
-        "enabled_capped",
-        "new_pat_enbld",
-        "total_use",
-        "use_per_1000",
-        "practices_enabled_above_list",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    for service in Service::ALL {
-        for column in
-            ["practices_switched_on", "enabled", "enabled_pct", "enabled_capped", "use", "use_per_1000"]
-        {
-            header.push(format!("{}_{column}", service.code()));
-        }
-    }
-    let mut out = String::new();
-    push_record(&mut out, &header);
-    let pct = |share: Option<lantern_core::uptake::measures::Share>| {
-        share.map_or((String::new(), String::new()), |s| (format!("{:.2}", s.percent), yes_no(s.capped)))
-    };
-    let per_1000 = |rate: Option<f64>| rate.map_or_else(String::new, |r| format!("{r:.1}"));
-    for unit in table {
-        let (c, r) = (&unit.counts, &unit.rates);
-        let (enabled_pct, enabled_capped) = pct(r.enabled);
-        let mut row = vec![
-            unit.level.code().to_owned(),
-            unit.code.clone(),
-            // A spreadsheet would run a name starting with = + - @ as a formula.
-            lantern_import::episodes_csv::neutralise(unit.name.as_deref().unwrap_or_default()).into_owned(),
-            unit.period.clone(),
-            c.practices.to_string(),
-            c.patient_list_size.to_string(),
-            c.total_pat_enbld.to_string(),
-            enabled_pct,
-            enabled_capped,
-            c.new_pat_enbld.to_string(),
-            c.total_use.to_string(),
-            per_1000(r.use_per_1000),
-            c.practices_enabled_above_list.to_string(),
-        ];
-        for service in Service::ALL {
-            let counts = c.service(service);
-            let rates = match service {
-                Service::Appointments => r.appointments,
-                Service::Prescriptions => r.prescriptions,
-                Service::Record => r.record,
-            };
-            let (enabled_pct, capped) = pct(rates.enabled);
-            row.extend([
-                counts.practices_switched_on.to_string(),
-                counts.enabled.to_string(),
-                enabled_pct,
-                capped,
-                counts.uses.to_string(),
-                per_1000(rates.uses_per_1000),
-            ]);
-        }
-        push_record(&mut out, &row);
-    }
-    out
-}
-
-/// RFC 4180: a cell holding a comma, quote or line break is quoted, with quotes doubled (names such as
-/// "NHS Airedale, Wharfedale and Craven CCG" have commas).
-fn push_record(out: &mut String, cells: &[String]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if cell.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&cell.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(cell);
-        }
-    }
-    out.push_str("\r\n");
-}
-
-fn yes_no(value: bool) -> String {
-    if value { "yes" } else { "no" }.to_owned()
 }

@@ -110,7 +110,7 @@ fn bad_files_and_bad_options_are_refused_with_reasons() {
     assert!(!empty.status.success());
     assert!(text(&empty.stderr).contains("no POMI data is held"), "{}", text(&empty.stderr));
     for (option, value, reason) in [
-        ("--level", "pcn", "--level must be one of england, region, icb, ccg, practice"),
+        ("--level", "stp", "--level must be one of england, region, icb, ccg, pcn, practice"),
         ("--period", "2018-4", "--period must be a month like 2018-04"),
         ("--format", "xml", "--format must be csv or json"),
     ] {

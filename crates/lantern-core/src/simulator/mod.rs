@@ -30,6 +30,7 @@ mod pcn;
 mod tables;
 #[cfg(test)]
 mod tests;
+mod uptake;
 
 use crate::episode::EpisodeInput;
 use crate::ods::OdsCode;
@@ -41,6 +42,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 pub use pcn::{DEMO_ICB, DEMO_PCN, DEMO_PRACTICES};
+pub use uptake::{demo_uptake, DemoUptake, DEMO_REGION, DEMO_SUB_ICB, LAGGING_PEER};
 
 /// Shown wherever demonstration data is shown, so nobody mistakes it for a real practice's workload.
 pub use arrangements::{demo_arrangements, is_demo_staff};

@@ -1,4 +1,4 @@
-//! Uptake measures for a unit (a practice, CCG / sub-ICB location, ICB, region or England) in a month.
+//! Uptake measures for a unit (a practice, PCN, CCG / sub-ICB location, ICB, region or England) in a month.
 //!
 //! Counts are summed over the unit's practices and rates worked out from the sums, never by averaging
 //! the practices' rates: a unit's share is its enabled patients over its registered patients, so a
@@ -23,6 +23,9 @@ pub enum Level {
     Icb,
     /// The file's commissioning column: a CCG (to mid-2022) or a sub-ICB location (since).
     Ccg,
+    /// Primary care network: never in the POMI files, so only from the practice map
+    /// ([`super::placed::tabulate_placed`]).
+    Pcn,
     Practice,
 }
 
@@ -30,7 +33,8 @@ pub enum Level {
 pub const ENGLAND: &str = "england";
 
 impl Level {
-    pub const ALL: [Level; 5] = [Level::England, Level::Region, Level::Icb, Level::Ccg, Level::Practice];
+    pub const ALL: [Level; 6] =
+        [Level::England, Level::Region, Level::Icb, Level::Ccg, Level::Pcn, Level::Practice];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -38,6 +42,7 @@ impl Level {
             Level::Region => "region",
             Level::Icb => "icb",
             Level::Ccg => "ccg",
+            Level::Pcn => "pcn",
             Level::Practice => "practice",
         }
     }
@@ -51,15 +56,22 @@ impl Level {
         }
     }
 
-    /// The unit `row` belongs to at this level, or None when the file did not say (ICB in the CCG era).
+    /// The unit `row` belongs to at this level, or None when the file did not say (ICB in the CCG era,
+    /// PCN always).
     pub fn unit(self, row: &PracticeMonth) -> Option<&str> {
         match self {
             Level::England => Some(ENGLAND),
             Level::Region => Some(&row.region),
             Level::Icb => row.icb.as_deref(),
             Level::Ccg => Some(&row.org),
+            Level::Pcn => None,
             Level::Practice => Some(&row.practice),
         }
+    }
+
+    /// Whether a table at this level may need the practice map: PCN always, ICB for CCG-era files.
+    pub fn needs_places(self) -> bool {
+        matches!(self, Level::Pcn | Level::Icb)
     }
 }
 
@@ -136,6 +148,17 @@ pub struct UptakeRates {
     pub appointments: ServiceRates,
     pub prescriptions: ServiceRates,
     pub record: ServiceRates,
+}
+
+impl UptakeRates {
+    /// One service's rates.
+    pub fn service(&self, service: Service) -> &ServiceRates {
+        match service {
+            Service::Appointments => &self.appointments,
+            Service::Prescriptions => &self.prescriptions,
+            Service::Record => &self.record,
+        }
+    }
 }
 
 impl UptakeCounts {

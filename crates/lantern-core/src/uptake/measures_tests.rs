@@ -122,5 +122,6 @@ fn levels_parse_with_sub_icb_as_the_commissioning_column() {
         assert_eq!(Level::parse(level.code()), Some(level));
     }
     assert_eq!(Level::parse("Sub-ICB"), Some(Level::Ccg));
-    assert_eq!(Level::parse("pcn"), None);
+    assert_eq!(Level::parse("PCN"), Some(Level::Pcn));
+    assert_eq!(Level::parse("stp"), None);
 }

@@ -6,14 +6,29 @@
 //! - [`PomiField`] and [`PomiValues`]: the 13 published fields of one practice-month, blank kept as `None`.
 //! - [`quirks`]: what is odd about a practice-month (blank values, more enabled than registered, a
 //!   switched-off service with counts, …). Quirks are kept and flagged, never dropped or "fixed".
-//! - [`measures`]: counts summed over a unit (practice, CCG / sub-ICB, ICB, region, England) and the
-//!   rates worked out from the sums.
+//! - [`measures`]: counts summed over a unit (practice, PCN, CCG / sub-ICB, ICB, region, England) and
+//!   the rates worked out from the sums; [`placed`] for the levels only the practice map knows.
+//! - [`peers`] (percentile among practices), [`trend`] (change over time), [`oc`] (online
+//!   consultations), [`equity`] (deprivation quintiles, residuals), [`age`] (older patients' share) and
+//!   [`beside`] (hidden work next to uptake).
 
+pub mod age;
+pub mod beside;
+pub mod equity;
 pub mod measures;
+pub mod oc;
+pub mod peers;
+pub mod placed;
 mod quirks;
 pub mod reference;
+pub mod trend;
+
+#[cfg(test)]
+mod fixtures;
 
 pub use measures::{tabulate, Level, UnitUptake, UptakeCounts, UptakeRates};
+pub use peers::{peer_ranks, Measure};
+pub use placed::{tabulate_placed, PlacedTable};
 pub use quirks::{quirks, Quirk, QuirkKind};
 pub use reference::{AgeBandCount, Deprivation, OcMonth, OdsPractice, PracticePlace, Sex};
 

@@ -106,3 +106,79 @@ pub struct OdsPractice {
     pub opened: Option<String>,
     pub closed: Option<String>,
 }
+
+/// Lower bounds of the 5-year bands the registrations files use, `0_4` to `90_94` then `95+`.
+pub const AGE_BAND_FROM: [u8; 20] =
+    [0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95];
+
+/// The published label of the band starting at `from` (`0_4`, …, `90_94`, `95+`).
+pub fn age_band_label(from: u8) -> String {
+    if from >= 95 {
+        "95+".to_owned()
+    } else {
+        format!("{from}_{}", from + 4)
+    }
+}
+
+/// The lower bound of a published band label, None unless it is one of [`AGE_BAND_FROM`]'s bands.
+pub fn parse_age_band(label: &str) -> Option<u8> {
+    let label = label.trim();
+    let from = match label.split_once('_') {
+        Some((from, to)) => {
+            let from: u8 = from.parse().ok()?;
+            (to.parse::<u8>().ok()? == from.checked_add(4)? && from < 95).then_some(from)?
+        }
+        None => label.strip_suffix('+').filter(|f| *f == "95").map(|_| 95)?,
+    };
+    AGE_BAND_FROM.contains(&from).then_some(from)
+}
+
+/// The PCN code NHS Digital's files give a practice that belongs to no PCN (named "Unallocated").
+/// It is not an organisation, so it is never stored as a PCN.
+pub const UNALLOCATED_PCN: &str = "U";
+
+/// What is odd about a row of a reference file, stored in `uptake_flags` beside POMI's
+/// [`super::QuirkKind`]s (the blank and missing kinds share its codes, so one filter finds both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceQuirk {
+    /// Left empty in the file: kept as unknown (NULL), never zero.
+    BlankValue,
+    /// Not in the file at all for this practice-month (an OC metric, an age band): also unknown.
+    MissingField,
+    /// A sex's bands do not add up to the file's own total for it.
+    BandSumMismatch,
+    /// The published OC rate per 1,000 is not total submissions ÷ registered patients, beyond rounding.
+    RateMismatch,
+    /// The file puts the practice in no PCN ([`UNALLOCATED_PCN`]): it is unplaced at that level.
+    Unallocated,
+}
+
+impl ReferenceQuirk {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReferenceQuirk::BlankValue => "blank_value",
+            ReferenceQuirk::MissingField => "missing_field",
+            ReferenceQuirk::BandSumMismatch => "band_sum_mismatch",
+            ReferenceQuirk::RateMismatch => "rate_mismatch",
+            ReferenceQuirk::Unallocated => "unallocated",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_labels_round_trip_and_others_are_refused() {
+        for from in AGE_BAND_FROM {
+            assert_eq!(parse_age_band(&age_band_label(from)), Some(from));
+        }
+        assert_eq!(age_band_label(0), "0_4");
+        assert_eq!(age_band_label(95), "95+");
+        for bad in ["ALL", "", "0_5", "3_7", "95_99", "100+", "90+", "_4", "0_", "-5_-1"] {
+            assert_eq!(parse_age_band(bad), None, "{bad}");
+        }
+    }
+}

@@ -24,6 +24,8 @@ CREATE TABLE uptake_age_bands (
     patients   BIGINT CHECK (patients >= 0),
     PRIMARY KEY (period, practice, sex, band_from)
 );
+-- A practice's own page reads its bands without knowing the period.
+CREATE INDEX uptake_age_bands_practice ON uptake_age_bands (practice, period);
 
 -- Submissions via Online Consultation Systems, one row per practice-month; NULL is a blank in the file.
 CREATE TABLE uptake_oc (
@@ -40,16 +42,18 @@ CREATE TABLE uptake_oc (
     patients_registered  BIGINT,
     PRIMARY KEY (period, practice)
 );
+CREATE INDEX uptake_oc_practice ON uptake_oc (practice, period);
 
--- IMD score by practice (Fingertips indicator 93553), per edition year.
+-- IMD score by practice (Fingertips indicator 93553), per edition year; NULL is a blank in the file.
 CREATE TABLE uptake_imd (
     year      INTEGER NOT NULL,
     practice  TEXT NOT NULL,
-    score     REAL NOT NULL,
+    score     REAL,
     PRIMARY KEY (year, practice)
 );
 
--- ODS epraccur: every GP practice ODS lists, with status and parent as at the file.
+-- ODS epraccur: every GP practice ODS lists, with status and parent as at the file. Flags about it
+-- (source epraccur) have period '' as the file carries no date.
 CREATE TABLE ods_practices (
     practice             TEXT PRIMARY KEY,
     name                 TEXT NOT NULL,

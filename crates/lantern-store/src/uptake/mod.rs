@@ -5,8 +5,10 @@
 //! fast on SQLite; the field set is closed (an importer rejects unknown fields), so nothing is lost.
 
 mod read;
+mod reference;
 mod write;
 
+pub use reference::{ImdRow, ReferenceBatch, ReferenceRowCounts};
 pub use write::{PomiBatch, RegistrationRow, UptakeWriteSummary};
 
 use crate::StoreError;

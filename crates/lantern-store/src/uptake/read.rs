@@ -25,6 +25,8 @@ impl Store {
                 Level::Region => Some("region"),
                 Level::Icb => Some("icb"),
                 Level::Ccg => Some("org"),
+                // No POMI column: the caller places practices by the map, then filters.
+                Level::Pcn => None,
                 Level::Practice => Some("practice"),
             };
             if let Some(column) = column {

@@ -6,6 +6,7 @@ mod episodes;
 mod guides;
 mod json;
 pub(crate) mod measures;
+mod observation;
 mod openapi;
 pub(crate) mod ownership;
 mod reference;
@@ -13,6 +14,7 @@ pub(crate) mod scope;
 mod settings;
 mod strategy;
 mod tokens;
+mod uptake;
 mod users;
 
 pub use openapi::openapi_document;
@@ -29,6 +31,8 @@ pub const SETTINGS_ROLES: &[Role] = &[Role::PracticeLead, Role::Admin];
 pub const ADMIN: &[Role] = &[Role::Admin];
 /// People who read aggregates across an organisation's practices.
 pub const NETWORK_ROLES: &[Role] = &[Role::Analyst, Role::Admin];
+/// People who run observation studies.
+pub const RESEARCH_ROLES: &[Role] = &[Role::Researcher, Role::Admin];
 
 pub fn table() -> Table {
     use Method as M;
@@ -58,6 +62,10 @@ pub fn table() -> Table {
         .route(M::POST, "/api/v1/tokens", Access::SignedIn, post(tokens::create))
         .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens::revoke))
         .route(M::GET, "/api/v1/audit", settings, get(audit::list))
+        .route(M::GET, "/api/v1/uptake", Access::SignedIn, get(uptake::table))
+        .route(M::GET, "/api/v1/uptake/practices/{code}", Access::SignedIn, get(uptake::practice))
+        .route(M::GET, "/api/v1/uptake/network", Access::Roles(NETWORK_ROLES), get(uptake::network))
+        .route(M::GET, "/api/v1/uptake/equity", Access::SignedIn, get(uptake::equity))
         .route(M::GET, "/api/v1/measures/practices/{ods}", settings, get(measures::practice))
         .route(
             M::GET,
@@ -81,4 +89,5 @@ pub fn table() -> Table {
         .route(M::GET, "/api/v1/practices/{ods}/strategy", episodes, get(strategy::versions))
         .route(M::GET, "/api/v1/health", Access::Public, get(reference::health))
         .route(M::GET, "/api/v1/openapi.json", Access::Public, get(openapi::serve))
+        .merge(observation::table())
 }

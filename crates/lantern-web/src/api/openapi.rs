@@ -1,7 +1,10 @@
 //! The OpenAPI document: operations from the handlers' annotations, and who may call each one from
 //! the route table, so the document cannot disagree with what the server enforces.
 
-use super::{audit, episodes, guides, measures, ownership, reference, settings, strategy, tokens, users};
+use super::{
+    audit, episodes, guides, measures, observation, ownership, reference, settings, strategy, tokens, uptake,
+    users,
+};
 use crate::auth::routes::{Access, Kind};
 use axum::Json;
 use utoipa::openapi::security::{
@@ -43,6 +46,10 @@ use utoipa::OpenApi;
         tokens::revoke,
         audit::list,
         measures::practice,
+        uptake::table,
+        uptake::practice,
+        uptake::network,
+        uptake::equity,
         measures::organisation,
         measures::role_costs,
         measures::set_role_cost,
@@ -112,6 +119,7 @@ struct ApiDoc;
 /// The OpenAPI document, as served at `/api/v1/openapi.json` and committed as `openapi.json`.
 pub fn openapi_document() -> Document {
     let mut document = ApiDoc::openapi();
+    document.merge(observation::ObservationDoc::openapi());
     let components = document.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",

@@ -16,6 +16,7 @@ mod guide_view;
 pub(crate) mod guides;
 mod leaflet_text;
 mod leaflets;
+mod line_chart;
 mod log;
 pub(crate) mod markdown;
 mod network;
@@ -30,6 +31,8 @@ mod sign_in;
 mod strategy;
 mod strategy_facts;
 mod training;
+mod uptake;
+mod uptake_network;
 mod view;
 
 use crate::api::EPISODE_ROLES;
@@ -74,6 +77,8 @@ pub fn table() -> Table {
         .route(M::GET, "/audit.csv", settings, get(audit::csv))
         .route(M::GET, "/dashboard", settings, get(dashboard::show))
         .route(M::GET, "/network", Access::Roles(crate::api::NETWORK_ROLES), get(network::show))
+        .route(M::GET, "/uptake", Access::SignedIn, get(uptake::show))
+        .route(M::GET, "/network/uptake", Access::Roles(crate::api::NETWORK_ROLES), get(uptake_network::show))
         .route(M::GET, "/guides", episodes, get(guides::list))
         .route(M::GET, "/guides/new", settings, get(guide_edit::new_form))
         .route(M::POST, "/guides/new", settings, post(guide_edit::create))

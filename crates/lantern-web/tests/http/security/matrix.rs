@@ -75,6 +75,8 @@ pub fn fill(path: &str, who: Who, fx: &Fixtures) -> Result<String, String> {
             ("ods", _) => PRACTICE.to_owned(),
             ("code", "services") => "nhs_app".to_owned(),
             ("code", "organisations") => PCN.to_owned(),
+            // Uptake of a practice: public data, so any signed-in role; "not found" when none is held.
+            ("code", "practices") => PRACTICE.to_owned(),
             ("role", "role-costs") => "receptionist".to_owned(),
             ("service", "ownership") => "nhs_app".to_owned(),
             ("name", _) => "tasks".to_owned(),
@@ -88,6 +90,11 @@ pub fn fill(path: &str, who: Who, fx: &Fixtures) -> Result<String, String> {
             // The fixtures hold no guide: a well-formed id that matches none still meets the role
             // check, which runs before the handler looks the guide up (and answers "not found").
             ("id", "guides") => "00000000-0000-7000-8000-000000000000".to_owned(),
+            // Observation records likewise: the role check comes first, then "not found".
+            ("id", "studies" | "sessions" | "reliability-pairs") => {
+                "00000000-0000-7000-8000-000000000000".to_owned()
+            }
+            ("session", "notes") => "00000000-0000-7000-8000-000000000000.txt".to_owned(),
             _ => {
                 return Err(format!(
                     "add a sample value for {{{name}}} in security.rs (route {path}, after /{collection})"

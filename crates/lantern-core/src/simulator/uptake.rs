@@ -1,0 +1,257 @@
+//! Synthetic uptake for the demo: POMI-shaped months, a practice map, IMD scores and age bands for the
+//! three demo practices and seventeen synthetic peers in the same synthetic ICB, over the same months
+//! as the demo's episodes, so the uptake pages have a trend, peers and a deprivation gradient to show.
+//!
+//! The shape is plausible, not real: uptake rises a little each month and is lower where deprivation is
+//! higher, and one peer (Y99917) lags well below what its deprivation predicts. Every code is Y999xx /
+//! U9999x / QZZ (see `pcn.rs` for why they cannot collide with real ones) and every name ends
+//! "(synthetic)".
+
+use super::{DemoPcn, SimulationParameters, DEMO_ICB, DEMO_PCN};
+use crate::uptake::{
+    AgeBandCount, Deprivation, OrgKind, PomiField, PomiValues, PracticeMonth, PracticePlace, Sex,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const UPTAKE_STREAM: u64 = 3;
+/// The demo's region: "Y" and two digits like real NHS England regions, none of which is Y99.
+pub const DEMO_REGION: &str = "Y99";
+/// The demo's sub-ICB location, in the shape of a real one ("99Z" is not issued).
+pub const DEMO_SUB_ICB: &str = "99Z";
+/// The peer that lags: its uptake is well below what its deprivation predicts.
+pub const LAGGING_PEER: &str = "Y99917";
+
+/// Everything the demo loads about uptake. `names` are (kind, code, name) as `uptake_names` holds them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoUptake {
+    pub months: Vec<PracticeMonth>,
+    pub places: Vec<PracticePlace>,
+    pub deprivation: Vec<Deprivation>,
+    pub age_bands: Vec<AgeBandCount>,
+    pub names: Vec<(String, String, String)>,
+}
+
+struct Peer {
+    code: String,
+    name: String,
+    pcn: &'static str,
+    list: i64,
+    imd: f64,
+    /// Share of patients 65 and over, which tilts the age bands.
+    older: f64,
+}
+
+const PEER_NAMES: [&str; 17] = [
+    "Abbey",
+    "Brookside",
+    "Castlegate",
+    "Dale View",
+    "Elm Tree",
+    "Fairfield",
+    "Granary",
+    "Harbour",
+    "Ivy Lane",
+    "Juniper",
+    "Kingsway",
+    "Larchwood",
+    "Meadowbank",
+    "Northgate",
+    "Orchard",
+    "Parkside",
+    "Quayside",
+];
+
+fn peers(pcn: &DemoPcn, rng: &mut ChaCha8Rng) -> Vec<Peer> {
+    // The demo practices: a market town, a mixed suburb and a deprived inner area.
+    let fixed = [(17.0, 0.27), (26.0, 0.19), (38.0, 0.13)];
+    let mut out: Vec<Peer> = pcn
+        .practices
+        .iter()
+        .zip(fixed)
+        .map(|(p, (imd, older))| Peer {
+            code: p.practice.ods_code.to_string(),
+            name: p.practice.name.clone(),
+            pcn: DEMO_PCN,
+            list: i64::from(p.practice.list_size),
+            imd,
+            older,
+        })
+        .collect();
+    for (i, name) in PEER_NAMES.iter().enumerate() {
+        let imd = 6.0 + 44.0 * rng.gen::<f64>();
+        out.push(Peer {
+            code: format!("Y999{:02}", i + 4),
+            name: format!("{name} Surgery (synthetic)"),
+            pcn: if i % 2 == 0 { "U99998" } else { "U99997" },
+            list: rng.gen_range(3_000..20_000),
+            imd,
+            older: (0.30 - imd / 250.0 + 0.04 * rng.gen::<f64>()).clamp(0.08, 0.32),
+        });
+    }
+    out
+}
+
+/// The months of the demo, `YYYY-MM`, oldest first.
+fn months(params: &SimulationParameters) -> Vec<String> {
+    let mut day = params.first_day();
+    let mut out = Vec::new();
+    while day <= params.end {
+        out.push(format!("{:04}-{:02}", day.year(), day.month()));
+        day = day.last_of_month().tomorrow().unwrap_or(params.end);
+        if out.len() > super::MAX_MONTHS as usize {
+            break;
+        }
+    }
+    out
+}
+
+pub fn demo_uptake(params: &SimulationParameters, pcn: &DemoPcn) -> DemoUptake {
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    rng.set_stream(UPTAKE_STREAM);
+    let peers = peers(pcn, &mut rng);
+    let periods = months(params);
+    let last_extract = periods.last().cloned().unwrap_or_default();
+    let mut demo = DemoUptake {
+        months: Vec::new(),
+        places: Vec::new(),
+        deprivation: Vec::new(),
+        age_bands: Vec::new(),
+        names: vec![
+            ("region".into(), DEMO_REGION.into(), "Demo region (synthetic)".into()),
+            ("icb".into(), DEMO_ICB.into(), "Demo integrated care board (synthetic)".into()),
+            ("sub_icb".into(), DEMO_SUB_ICB.into(), "Demo sub-ICB location (synthetic)".into()),
+            ("pcn".into(), DEMO_PCN.into(), "Demo primary care network (synthetic)".into()),
+            ("pcn".into(), "U99998".into(), "Second demo network (synthetic)".into()),
+            ("pcn".into(), "U99997".into(), "Third demo network (synthetic)".into()),
+        ],
+    };
+    for peer in &peers {
+        demo.names.push(("practice".into(), peer.code.clone(), peer.name.clone()));
+        demo.places.push(PracticePlace {
+            practice: peer.code.clone(),
+            extract: last_extract.clone(),
+            pcn: Some(peer.pcn.to_owned()),
+            sub_icb: Some(DEMO_SUB_ICB.to_owned()),
+            icb: Some(DEMO_ICB.to_owned()),
+            region: Some(DEMO_REGION.to_owned()),
+            supplier: Some("SYNTHETIC".to_owned()),
+        });
+        demo.deprivation.push(Deprivation { practice: peer.code.clone(), year: 2019, score: peer.imd });
+        let lag = if peer.code == LAGGING_PEER { 0.22 } else { 0.0 };
+        let base = 0.62 - 0.006 * (peer.imd - 20.0) - lag + 0.06 * (rng.gen::<f64>() - 0.5);
+        for (m, period) in periods.iter().enumerate() {
+            let list = peer.list + m as i64 * rng.gen_range(-12..30);
+            let share = (base + 0.006 * m as f64).clamp(0.05, 0.95);
+            demo.months.push(month(&mut rng, peer, period, list, share));
+        }
+        demo.age_bands.extend(age_bands(peer, &last_extract));
+    }
+    demo
+}
+
+fn month(rng: &mut ChaCha8Rng, peer: &Peer, period: &str, list: i64, share: f64) -> PracticeMonth {
+    let of = |f: f64| (list as f64 * f).round() as i64;
+    let total = of(share);
+    let mut wobble = |centre: f64| centre * (0.9 + 0.2 * rng.gen::<f64>());
+    let (appts, presc, record) = (wobble(0.82), wobble(0.9), wobble(0.55));
+    let (appts_use, presc_use, record_use) = (wobble(0.03), wobble(0.09), wobble(0.04));
+    let new = wobble(0.008);
+    let values = PomiValues::from_fn(|field| {
+        Some(match field {
+            PomiField::PatientListSize => list,
+            PomiField::TotalPatEnbld => total,
+            PomiField::NewPatEnbld => of(new),
+            PomiField::SysApptsEnbld | PomiField::SysPrescEnbld | PomiField::SysDetCodeRecEnbld => 2,
+            PomiField::PatApptsEnbld => (total as f64 * appts).round() as i64,
+            PomiField::PatPrescEnbld => (total as f64 * presc).round() as i64,
+            PomiField::PatDetCodeRecEnbld => (total as f64 * record).round() as i64,
+            PomiField::PatApptsUse => of(appts_use),
+            PomiField::PatPrescUse => of(presc_use),
+            PomiField::PatDetCodeRecUse => of(record_use),
+            PomiField::TotalUse => of(appts_use + presc_use + record_use),
+        })
+    });
+    PracticeMonth {
+        practice: peer.code.clone(),
+        period: period.to_owned(),
+        supplier: "SYNTHETIC".to_owned(),
+        region: DEMO_REGION.to_owned(),
+        org_kind: OrgKind::SubIcb,
+        org: DEMO_SUB_ICB.to_owned(),
+        icb: Some(DEMO_ICB.to_owned()),
+        values,
+    }
+}
+
+/// Twenty 5-year bands per sex; bands from 65 hold `older` of the list between them.
+fn age_bands(peer: &Peer, period: &str) -> Vec<AgeBandCount> {
+    let young_weight = 13.0; // bands 0..=60
+    let old_weights = [5.0, 4.5, 3.6, 2.5, 1.5, 0.7, 0.2]; // 65, 70, … 95+
+    let old_total: f64 = old_weights.iter().sum();
+    let mut out = Vec::new();
+    for sex in [Sex::Female, Sex::Male] {
+        let half = peer.list as f64 / 2.0;
+        for band in 0..20_u8 {
+            let share = if band < 13 {
+                (1.0 - peer.older) / young_weight
+            } else {
+                peer.older * old_weights[usize::from(band - 13)] / old_total
+            };
+            out.push(AgeBandCount {
+                period: period.to_owned(),
+                practice: peer.code.clone(),
+                sex,
+                band_from: band * 5,
+                patients: Some((half * share).round() as i64),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulator::demo_pcn;
+    use crate::uptake::quirks;
+
+    #[test]
+    fn demo_uptake_is_deterministic_covers_every_month_and_has_no_quirks() {
+        let params = SimulationParameters::default();
+        let pcn = demo_pcn(&params);
+        let a = demo_uptake(&params, &pcn);
+        assert_eq!(a, demo_uptake(&params, &pcn));
+        assert_eq!(a.places.len(), 20);
+        assert_eq!(a.months.len(), 20 * 12);
+        assert_eq!(a.months[0].period, "2025-11");
+        assert_eq!(a.months.last().map(|m| m.period.as_str()), Some("2026-10"));
+        assert!(a.months.iter().all(|m| m.practice.starts_with("Y999")));
+        assert!(
+            a.months.iter().all(|m| quirks(&m.values, &m.supplier, &[]).is_empty()),
+            "synthetic data is clean"
+        );
+        assert_eq!(a.age_bands.len(), 20 * 40);
+        assert!(a.names.iter().all(|(_, _, name)| name.ends_with("(synthetic)")));
+    }
+
+    #[test]
+    fn the_lagging_peer_has_the_lowest_uptake_for_its_deprivation() {
+        let params = SimulationParameters::default();
+        let demo = demo_uptake(&params, &demo_pcn(&params));
+        let share = |code: &str| {
+            let m = demo.months.iter().rfind(|m| m.practice == code).expect("month");
+            m.values.get(PomiField::TotalPatEnbld).unwrap_or(0) as f64
+                / m.values.get(PomiField::PatientListSize).unwrap_or(1) as f64
+        };
+        let imd = |code: &str| demo.deprivation.iter().find(|d| d.practice == code).map_or(0.0, |d| d.score);
+        // The residual against the line the others were drawn from is lowest for the lagging peer.
+        let residual = |code: &str| share(code) - (0.62 - 0.006 * (imd(code) - 20.0) + 0.066);
+        let lowest = demo
+            .places
+            .iter()
+            .map(|p| p.practice.as_str())
+            .min_by(|a, b| residual(a).total_cmp(&residual(b)));
+        assert_eq!(lowest, Some(LAGGING_PEER));
+    }
+}

@@ -1,0 +1,209 @@
+//! What the reference-data importers ([`crate::places`], [`crate::age_bands`], [`crate::oc`],
+//! [`crate::imd`], [`crate::epraccur`]) share: their error, what a file held, what an import did, and
+//! the flags and names a file gives.
+//!
+//! Every importer follows the same rules: columns by name where the file has a header; a bad cell or a
+//! practice given twice for one key refused naming its line(s) and column; nothing stored unless the
+//! whole file is good; blanks kept as unknown (NULL) and flagged `blank_value`, never refused; rows
+//! about other kinds of organisation counted, not stored; re-importing the same file changes nothing.
+
+use crate::episodes_csv::ImportErrors;
+use crate::published::{with_table, SourceError};
+use lantern_core::uptake::reference::{ReferenceQuirk, UNALLOCATED_PCN};
+use lantern_store::{StoreError, UptakeFlag, UptakeName, UptakeWriteSummary};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+/// Why nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    #[error(transparent)]
+    Open(#[from] SourceError),
+    /// The file has problems; each names its line and column.
+    #[error("{total} problem(s) in the file:\n{0}", total = .0.total())]
+    Invalid(ImportErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<ImportErrors> for ReferenceError {
+    fn from(errors: ImportErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+/// What a file held.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReferenceStats {
+    pub rows_read: u64,
+    /// Which of a format's layouts the header showed, where it has several.
+    pub layout: Option<String>,
+    /// Distinct practices stored.
+    pub practices: u64,
+    /// Practices stored per period (extract month, month or IMD year).
+    pub periods: BTreeMap<String, u64>,
+    /// Sums worth checking against the publisher's own (registered patients, submissions).
+    pub totals: BTreeMap<String, i64>,
+    /// Other tallies of what was stored (ODS status, prescribing setting).
+    pub counts: BTreeMap<String, u64>,
+    /// Rows for PCNs, ICBs, England and the like, by the file's name for their type: not stored.
+    pub other_organisation_rows: BTreeMap<String, u64>,
+    pub flags: BTreeMap<String, u64>,
+}
+
+/// A file read and checked, ready to store.
+#[derive(Debug, Clone)]
+pub struct ReferenceFile<T> {
+    pub rows: Vec<T>,
+    pub flags: Vec<UptakeFlag>,
+    pub names: Vec<UptakeName>,
+    pub stats: ReferenceStats,
+}
+
+impl<T> ReferenceFile<T> {
+    pub(crate) fn new(rows: Vec<T>, flags: Flags, names: Names, mut stats: ReferenceStats) -> Self {
+        stats.flags = flags.counts;
+        Self { rows, flags: flags.list, names: names.into_vec(), stats }
+    }
+}
+
+/// What an import read and what it stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceReport {
+    /// What the store counted in: `practice-months`, `practice-years`, `organisations`…
+    pub unit: &'static str,
+    pub stats: ReferenceStats,
+    pub stored: UptakeWriteSummary,
+}
+
+/// Reads and checks the file at `path` (`.csv`, `.csv.gz` or a `.zip` of one CSV) with `read`.
+/// Synchronous and CPU-bound: async callers should run it on a blocking thread.
+pub fn read_file<T>(
+    path: &Path,
+    read: impl FnOnce(&mut dyn Read) -> Result<ReferenceFile<T>, ImportErrors>,
+) -> Result<ReferenceFile<T>, ReferenceError> {
+    Ok(with_table(path, read)??)
+}
+
+/// Fills `practices` and `periods` from the (period, practice) of every stored row; a period of ''
+/// (a file without one) is not listed.
+pub(crate) fn tally_units<'a>(
+    stats: &mut ReferenceStats,
+    units: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    let units: BTreeSet<(&str, &str)> = units.into_iter().collect();
+    let practices: HashSet<&str> = units.iter().map(|(_, practice)| *practice).collect();
+    stats.practices = practices.len() as u64;
+    for (period, _) in units.iter().filter(|(period, _)| !period.is_empty()) {
+        *stats.periods.entry((*period).to_owned()).or_default() += 1;
+    }
+}
+
+/// The flags a file raises, one per practice × period × kind × field, counted by kind.
+#[derive(Debug)]
+pub(crate) struct Flags {
+    source: &'static str,
+    list: Vec<UptakeFlag>,
+    counts: BTreeMap<String, u64>,
+}
+
+impl Flags {
+    pub fn new(source: &'static str) -> Self {
+        Self { source, list: Vec::new(), counts: BTreeMap::new() }
+    }
+
+    pub fn raise(&mut self, practice: &str, period: &str, kind: ReferenceQuirk, field: &str, detail: String) {
+        *self.counts.entry(kind.code().to_owned()).or_default() += 1;
+        self.list.push(UptakeFlag {
+            source: self.source.to_owned(),
+            practice: practice.to_owned(),
+            period: period.to_owned(),
+            kind: kind.code().to_owned(),
+            field: field.to_owned(),
+            detail,
+        });
+    }
+
+    pub fn blank(&mut self, practice: &str, period: &str, field: &str) {
+        let detail = "blank in the file; kept as unknown, not zero".to_owned();
+        self.raise(practice, period, ReferenceQuirk::BlankValue, field, detail);
+    }
+}
+
+/// Organisation names a file gives, the latest period's winning where they differ.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    /// Kind → code → (period seen in, name).
+    seen: BTreeMap<&'static str, HashMap<String, (String, String)>>,
+}
+
+impl Names {
+    /// Notes `name` for `code` of `kind` (`practice`, `pcn`, `sub_icb`, `icb`, `region`) as seen in
+    /// `period`; blanks say nothing and are skipped.
+    pub fn add(&mut self, kind: &'static str, code: Option<&str>, name: &str, period: &str) {
+        let (Some(code), false) = (code, name.is_empty()) else { return };
+        if kind == "pcn" && code.eq_ignore_ascii_case(UNALLOCATED_PCN) {
+            return;
+        }
+        let codes = self.seen.entry(kind).or_default();
+        match codes.get_mut(code) {
+            Some((seen_in, seen)) if *seen == name || seen_in.as_str() > period => {}
+            Some(entry) => *entry = (period.to_owned(), name.to_owned()),
+            None => {
+                codes.insert(code.to_owned(), (period.to_owned(), name.to_owned()));
+            }
+        }
+    }
+
+    fn into_vec(self) -> Vec<UptakeName> {
+        let mut names = Vec::new();
+        for (kind, codes) in self.seen {
+            let mut codes: Vec<(String, (String, String))> = codes.into_iter().collect();
+            codes.sort();
+            names.extend(codes.into_iter().map(|(code, (_, name))| UptakeName {
+                kind: kind.to_owned(),
+                code,
+                name,
+            }));
+        }
+        names
+    }
+}
+
+impl fmt::Display for ReferenceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &self.stats;
+        write!(f, "rows read: {}", s.rows_read)?;
+        match &s.layout {
+            Some(layout) => writeln!(f, " ({layout} layout)")?,
+            None => writeln!(f)?,
+        }
+        writeln!(f, "practices: {}", s.practices)?;
+        for (period, practices) in &s.periods {
+            writeln!(f, "period {period}: {practices} practices")?;
+        }
+        for (what, total) in &s.totals {
+            writeln!(f, "{what}: {total}")?;
+        }
+        for (what, n) in &s.counts {
+            writeln!(f, "{what}: {n}")?;
+        }
+        if !s.other_organisation_rows.is_empty() {
+            let other: Vec<String> =
+                s.other_organisation_rows.iter().map(|(k, n)| format!("{k} {n}")).collect();
+            writeln!(f, "rows for other organisation types (not stored): {}", other.join(", "))?;
+        }
+        let stored = &self.stored;
+        let unit = self.unit;
+        writeln!(
+            f,
+            "{unit}: {} new, {} updated, {} unchanged",
+            stored.created, stored.updated, stored.unchanged
+        )?;
+        let flags: Vec<String> = s.flags.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+        writeln!(f, "flags: {}", if flags.is_empty() { "none".to_owned() } else { flags.join(", ") })
+    }
+}

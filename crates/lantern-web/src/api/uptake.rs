@@ -1,0 +1,164 @@
+//! Uptake of online services from the published NHS data, over JSON or CSV: the uptake table at any
+//! level, one practice's figures, an organisation's view for analysts, and England's deprivation
+//! quintiles. The data is public and practice-level, so any signed-in person may read it; the help
+//! logged in Lantern beside it is only included for people who work with that practice.
+
+use super::json::ApiQuery;
+use super::measures::csv_response;
+use crate::auth::CurrentUser;
+use crate::error::ErrorBody;
+use crate::uptake::csv::{equity_csv, table_csv};
+use crate::uptake::{name_units, network_uptake, parse_month, practice_uptake, ATTRIBUTION};
+use crate::{ApiError, AppState};
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use lantern_core::audit::AuditEntry;
+use lantern_core::uptake::{tabulate_placed, Level};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UptakeQuery {
+    /// england (default), region, icb, pcn, ccg (the file's CCG or sub-ICB location) or practice.
+    level: Option<String>,
+    /// The unit's code (not for england).
+    code: Option<String>,
+    /// A month, `YYYY-MM` (default: every month for the table, the latest for the other views).
+    period: Option<String>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+impl UptakeQuery {
+    fn csv(&self) -> Result<bool, ApiError> {
+        match self.format.as_deref() {
+            None | Some("json") => Ok(false),
+            Some("csv") => Ok(true),
+            Some(other) => Err(ApiError::BadRequest(format!("format: {other:?} is not json or csv"))),
+        }
+    }
+
+    fn level(&self) -> Result<Level, ApiError> {
+        match &self.level {
+            None => Ok(Level::England),
+            Some(raw) => Level::parse(raw).ok_or_else(|| {
+                let levels: Vec<&str> = Level::ALL.iter().map(|l| l.code()).collect();
+                ApiError::BadRequest(format!("level: {raw:?} is not one of {}", levels.join(", ")))
+            }),
+        }
+    }
+
+    fn period(&self) -> Result<Option<String>, ApiError> {
+        self.period.as_deref().map(parse_month).transpose()
+    }
+}
+
+async fn audit_export(
+    state: &AppState,
+    user: &CurrentUser,
+    detail: serde_json::Value,
+) -> Result<(), ApiError> {
+    state.store.audit(AuditEntry::new(&user.actor(), "export.uptake").after(&detail)).await?;
+    Ok(())
+}
+
+#[utoipa::path(get, path = "/api/v1/uptake", tag = "uptake", params(UptakeQuery),
+    responses((status = 200, description = "The uptake table: counts summed over each unit's practices and rates from the sums, per unit and month (JSON, or CSV with format=csv)"), (status = 400, body = ErrorBody)))]
+pub async fn table(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<UptakeQuery>,
+) -> Result<Response, ApiError> {
+    let level = query.level()?;
+    let period = query.period()?;
+    let code = query.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+    let unit = code.as_deref().filter(|_| matches!(level, Level::Practice | Level::Region | Level::Ccg));
+    let months = state.store.uptake_months(period.as_deref(), unit.map(|c| (level, c))).await?;
+    let places = state.store.uptake_places_latest().await?;
+    let mut placed = tabulate_placed(level, &months, &places, code.as_deref());
+    name_units(&state.store, level, &mut placed.units).await?;
+    let unplaced = placed.unplaced_practice_months();
+    if !query.csv()? {
+        return Ok(Json(serde_json::json!({
+            "attribution": ATTRIBUTION,
+            "level": level,
+            "unplaced_practice_months": unplaced,
+            "units": placed.units,
+        }))
+        .into_response());
+    }
+    audit_export(&state, &user, serde_json::json!({ "level": level, "code": code, "period": period }))
+        .await?;
+    Ok(csv_response(&format!("uptake-{}.csv", level.code()), table_csv(&placed.units)))
+}
+
+#[utoipa::path(get, path = "/api/v1/uptake/practices/{code}", tag = "uptake", params(("code" = String, Path, description = "Practice ODS code"), UptakeQuery),
+    responses((status = 200, description = "One practice's uptake: trend, percentiles, PCN peers, deprivation, age, online consultations and, for people working with the practice, the help logged beside it (JSON; CSV with format=csv is its months as the uptake table)"), (status = 404, body = ErrorBody)))]
+pub async fn practice(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    ApiQuery(query): ApiQuery<UptakeQuery>,
+) -> Result<Response, ApiError> {
+    let figures = practice_uptake(&state.store, &user, &code, query.period()?.as_deref()).await?;
+    if !query.csv()? {
+        return Ok(Json(figures).into_response());
+    }
+    let mut months =
+        state.store.uptake_months(None, Some((Level::Practice, figures.practice.as_str()))).await?;
+    months.retain(|m| figures.periods.contains(&m.period));
+    let mut table = lantern_core::uptake::tabulate(Level::Practice, &months, None);
+    name_units(&state.store, Level::Practice, &mut table).await?;
+    audit_export(&state, &user, serde_json::json!({ "level": "practice", "code": figures.practice })).await?;
+    Ok(csv_response(&format!("uptake-{}.csv", figures.practice), table_csv(&table)))
+}
+
+#[utoipa::path(get, path = "/api/v1/uptake/network", tag = "uptake", params(UptakeQuery),
+    responses((status = 200, description = "An organisation's uptake for analysts: its units one level down with their series, England's deprivation quintiles and the practices lagging for their deprivation (JSON; CSV with format=csv is the units table)"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn network(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<UptakeQuery>,
+) -> Result<Response, ApiError> {
+    let level = query.level()?;
+    let figures =
+        network_uptake(&state.store, level, query.code.as_deref(), query.period()?.as_deref()).await?;
+    if !query.csv()? {
+        return Ok(Json(figures).into_response());
+    }
+    let units: Vec<_> = figures.units.iter().map(|u| u.unit.clone()).collect();
+    audit_export(
+        &state,
+        &user,
+        serde_json::json!({ "level": level, "code": figures.code, "period": figures.period, "units": figures.child_level }),
+    )
+    .await?;
+    Ok(csv_response(&format!("uptake-{}-{}.csv", figures.code, figures.period), table_csv(&units)))
+}
+
+#[utoipa::path(get, path = "/api/v1/uptake/equity", tag = "uptake", params(UptakeQuery),
+    responses((status = 200, description = "England's uptake by IMD 2019 deprivation quintile in a month, with the gap between most and least deprived (JSON, or CSV with format=csv)"), (status = 404, body = ErrorBody)))]
+pub async fn equity(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<UptakeQuery>,
+) -> Result<Response, ApiError> {
+    let figures = network_uptake(&state.store, Level::England, None, query.period()?.as_deref()).await?;
+    let equity = figures.equity.ok_or_else(|| {
+        ApiError::NotFound("no IMD scores are held: import them with `lantern import imd`".into())
+    })?;
+    if !query.csv()? {
+        return Ok(Json(serde_json::json!({
+            "attribution": ATTRIBUTION,
+            "imd_year": figures.imd_year,
+            "bands": figures.quintile_bands,
+            "fit": figures.fit,
+            "equity": equity,
+        }))
+        .into_response());
+    }
+    audit_export(&state, &user, serde_json::json!({ "equity": equity.period })).await?;
+    Ok(csv_response(&format!("uptake-equity-{}.csv", equity.period), equity_csv(&equity)))
+}

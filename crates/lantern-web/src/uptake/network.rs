@@ -1,0 +1,200 @@
+//! Uptake across an organisation for analysts: its units one level down (England's regions, a region's
+//! ICBs, an ICB's or PCN's practices) with their series, England's deprivation quintiles and the
+//! practices whose uptake is low for their deprivation.
+
+use super::{is_synthetic, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
+use crate::ApiError;
+use lantern_core::uptake::equity::{deprivation_quintiles, residuals, uptake_by_quintile, EquityTable, Fit};
+use lantern_core::uptake::equity::{QuintileBand, Residual};
+use lantern_core::uptake::measures::ENGLAND;
+use lantern_core::uptake::peers::{peer_ranks, Measure};
+use lantern_core::uptake::placed::placed_unit;
+use lantern_core::uptake::{tabulate, tabulate_placed, Deprivation, Level, PracticeMonth, UnitUptake};
+use lantern_store::Store;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkUptake {
+    pub level: Level,
+    pub code: String,
+    pub name: Option<String>,
+    /// Some figures are demonstration data.
+    pub synthetic: bool,
+    pub attribution: &'static str,
+    pub period: String,
+    pub periods: Vec<String>,
+    /// The whole organisation in the month.
+    pub total: Option<UnitUptake>,
+    pub child_level: Level,
+    pub units: Vec<UnitRow>,
+    /// Practices in the month the practice map could not place at the child level.
+    pub unplaced_practices: u64,
+    /// Uptake by deprivation quintile across England in the month (None without IMD scores).
+    pub equity: Option<EquityTable>,
+    /// What the quintiles and percentiles are drawn across: England, unless demonstration data is held.
+    pub england_name: &'static str,
+    pub quintile_bands: Vec<QuintileBand>,
+    pub imd_year: i32,
+    pub fit: Option<Fit>,
+    /// The organisation's practices whose uptake is well below what their deprivation predicts.
+    pub lagging: Vec<Lagging>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub unit: UnitUptake,
+    /// Share enabled (percent) in each month of `periods`, None where not held.
+    pub series: Vec<Option<f64>>,
+    /// Percentage points on the month before.
+    pub change: Option<f64>,
+    /// Practices only: percentile among all England's practices on the headline share.
+    pub percentile: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Lagging {
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub residual: Residual,
+}
+
+/// The level one down from `level`, whose units the organisation's table lists.
+pub fn child_level(level: Level) -> Level {
+    match level {
+        Level::England => Level::Region,
+        Level::Region => Level::Icb,
+        Level::Icb | Level::Pcn | Level::Ccg | Level::Practice => Level::Practice,
+    }
+}
+
+pub async fn network_uptake(
+    store: &Store,
+    level: Level,
+    code: Option<&str>,
+    period: Option<&str>,
+) -> Result<NetworkUptake, ApiError> {
+    let code = match level {
+        Level::England => ENGLAND.to_owned(),
+        _ => code
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| ApiError::BadRequest(format!("code: give the {} code", level.code())))?,
+    };
+    let places = store.uptake_places_latest().await?;
+    let all = store.uptake_months(None, None).await?;
+    let in_scope: Vec<PracticeMonth> = all
+        .into_iter()
+        .filter(|row| level == Level::England || placed_unit(level, row, &places) == Some(code.as_str()))
+        .collect();
+    let mut periods: Vec<String> = in_scope.iter().map(|m| m.period.clone()).collect();
+    periods.sort();
+    periods.dedup();
+    let period = match period {
+        Some(p) if periods.iter().any(|held| held == p) => p.to_owned(),
+        Some(p) => {
+            return Err(ApiError::BadRequest(format!(
+                "period: no figures for {code} in {p}; months held: {}",
+                periods.join(", ")
+            )))
+        }
+        None => periods.last().cloned().ok_or_else(|| {
+            ApiError::NotFound(format!("no published uptake figures are held for {} {code}", level.code()))
+        })?,
+    };
+    let child = child_level(level);
+    let mut table = tabulate_placed(child, &in_scope, &places, None);
+    let names = unit_names(store, child).await?;
+    for unit in &mut table.units {
+        unit.name = names.get(&unit.code).cloned();
+    }
+    let mut series: BTreeMap<&str, Vec<Option<f64>>> = BTreeMap::new();
+    for unit in &table.units {
+        let at = periods.iter().position(|p| *p == unit.period).unwrap_or(0);
+        series.entry(unit.code.as_str()).or_insert_with(|| vec![None; periods.len()])[at] =
+            unit.rates.enabled.map(|s| s.percent);
+    }
+    let month: Vec<PracticeMonth> = store.uptake_months(Some(&period), None).await?;
+    let ranks = (child == Level::Practice).then(|| peer_ranks(&month, &period, Measure::Enabled, &places));
+    let at = periods.iter().position(|p| *p == period).unwrap_or(0);
+    let units = table
+        .units
+        .iter()
+        .filter(|u| u.period == period)
+        .map(|unit| {
+            let line = series.get(unit.code.as_str()).cloned().unwrap_or_default();
+            let change = match (at.checked_sub(1).and_then(|i| line.get(i)), line.get(at)) {
+                (Some(Some(before)), Some(Some(now))) => Some(now - before),
+                _ => None,
+            };
+            UnitRow {
+                unit: unit.clone(),
+                series: line,
+                change,
+                percentile: ranks.as_ref().and_then(|r| r.get(&unit.code)).map(|r| r.england.percentile),
+            }
+        })
+        .collect();
+    let unplaced_practices =
+        table.unplaced.iter().filter(|u| u.period == period).map(|u| u.counts.practices).sum();
+
+    let scores: Vec<Deprivation> = store
+        .uptake_imd(IMD_YEAR)
+        .await?
+        .into_iter()
+        .map(|(practice, score)| Deprivation { practice, year: IMD_YEAR, score })
+        .collect();
+    let (equity, quintile_bands, fit, lagging) = if scores.is_empty() {
+        (None, Vec::new(), None, Vec::new())
+    } else {
+        let quintiles = deprivation_quintiles(&scores, IMD_YEAR);
+        let equity = uptake_by_quintile(&month, &period, &quintiles);
+        let fitted = residuals(&month, &period, &scores, IMD_YEAR);
+        let practice_names = unit_names(store, Level::Practice).await?;
+        let in_org: std::collections::HashSet<&str> =
+            in_scope.iter().filter(|m| m.period == period).map(|m| m.practice.as_str()).collect();
+        let lagging = fitted
+            .as_ref()
+            .map(|f| {
+                f.residuals
+                    .iter()
+                    .filter(|r| r.lagging && in_org.contains(r.practice.as_str()))
+                    .map(|r| Lagging { name: practice_names.get(&r.practice).cloned(), residual: r.clone() })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (Some(equity), quintiles.bands, fitted.map(|f| f.fit), lagging)
+    };
+    let total = tabulate(
+        Level::England,
+        &in_scope.iter().filter(|m| m.period == period).cloned().collect::<Vec<_>>(),
+        None,
+    )
+    .into_iter()
+    .next()
+    .map(|mut t| {
+        t.level = level;
+        t.code = code.clone();
+        t
+    });
+    let synthetic = in_scope.iter().any(|m| is_synthetic(&m.practice));
+    Ok(NetworkUptake {
+        name: unit_names(store, level).await?.remove(&code),
+        level,
+        code,
+        synthetic,
+        attribution: ATTRIBUTION,
+        period,
+        periods,
+        total,
+        child_level: child,
+        units,
+        unplaced_practices,
+        equity,
+        england_name: whole_name(&month),
+        quintile_bands,
+        imd_year: IMD_YEAR,
+        fit,
+        lagging,
+    })
+}
