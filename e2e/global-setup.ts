@@ -179,6 +179,32 @@ async function signInEveryRole(config: FullConfig, baseURL: string): Promise<voi
   }
 }
 
+/**
+ * The real national files in ../shared/data (LANTERN_SHARED_DATA), when present: POMI Apr–Sep 2018,
+ * IMD 2019 by practice and the practice map, so the uptake pages show England from published data
+ * beside the demo's synthetic months. Without them the uptake specs that need England skip, saying so
+ * (LANTERN_E2E_NATIONAL tells the workers which was the case).
+ */
+function importNationalData(bin: string, database: string, logFile: string): void {
+  const shared = process.env.LANTERN_SHARED_DATA || path.resolve(E2E_DIR, '../../shared/data');
+  const files: [string, string][] = [
+    ['pomi', path.join(shared, 'pomi', 'pomi_apr2018_to_sep2018.zip')],
+    ['imd', path.join(shared, 'deprivation', 'fingertips_93553_imd2019_by_practice.csv')],
+    ['places', path.join(shared, 'registrations', 'gp-reg-pat-prac-map.csv')],
+  ];
+  const present = files.every(([, file]) => fs.existsSync(file));
+  if (present) {
+    for (const [kind, file] of files) {
+      const out = execFileSync(bin, ['import', kind, file, '--database', database], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      fs.appendFileSync(logFile, `$ lantern import ${kind} ${file}\n${out}\n`);
+    }
+  }
+  process.env.LANTERN_E2E_NATIONAL = present ? shared : '';
+}
+
 /** Seeds the database in `tmp`, starts the server, and returns the teardown that stops it. */
 async function start(bin: string, tmp: string, logFile: string): Promise<() => Promise<void>> {
   const database = path.join(tmp, 'e2e.db');
@@ -189,6 +215,7 @@ async function start(bin: string, tmp: string, logFile: string): Promise<() => P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   fs.writeFileSync(logFile, `$ lantern demo --no-serve --database ${database}\n${seeded}\n`);
+  importNationalData(bin, database, logFile);
 
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;

@@ -10,6 +10,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ("nhsuk-frontend.min.css", "text/css", include_bytes!("../assets/nhsuk/nhsuk-frontend.min.css")),
     ("lantern.css", "text/css", include_bytes!("../assets/lantern.css")),
     ("print.css", "text/css", include_bytes!("../assets/print.css")),
+    ("observe.css", "text/css", include_bytes!("../assets/observe.css")),
+    ("observe.js", "text/javascript", include_bytes!("../assets/observe.js")),
     ("images/favicon.ico", "image/x-icon", include_bytes!("../assets/nhsuk/images/favicon.ico")),
     ("images/favicon.svg", "image/svg+xml", include_bytes!("../assets/nhsuk/images/favicon.svg")),
     (

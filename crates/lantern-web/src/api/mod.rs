@@ -6,7 +6,7 @@ mod episodes;
 mod guides;
 mod json;
 pub(crate) mod measures;
-mod observation;
+pub(crate) mod observation;
 mod openapi;
 pub(crate) mod ownership;
 mod reference;

@@ -22,6 +22,12 @@ pub(crate) mod markdown;
 mod network;
 mod network_table;
 mod numbers;
+mod observe;
+mod observe_reliability;
+mod observe_results;
+mod observe_session;
+mod observe_study;
+mod observe_template;
 mod ownership;
 mod ownership_edit;
 mod period_picker;
@@ -32,6 +38,7 @@ mod strategy;
 mod strategy_facts;
 mod training;
 mod uptake;
+mod uptake_import;
 mod uptake_network;
 mod view;
 
@@ -47,6 +54,7 @@ pub fn table() -> Table {
     use Method as M;
     let episodes = Access::Roles(EPISODE_ROLES);
     let settings = Access::Roles(crate::api::SETTINGS_ROLES);
+    let research = Access::Roles(crate::api::RESEARCH_ROLES);
     Table::pages()
         .route(M::GET, "/", Access::Public, get(sign_in::home))
         .route(M::GET, "/sign-in", Access::Public, get(sign_in::show))
@@ -79,6 +87,19 @@ pub fn table() -> Table {
         .route(M::GET, "/network", Access::Roles(crate::api::NETWORK_ROLES), get(network::show))
         .route(M::GET, "/uptake", Access::SignedIn, get(uptake::show))
         .route(M::GET, "/network/uptake", Access::Roles(crate::api::NETWORK_ROLES), get(uptake_network::show))
+        .route(
+            M::GET,
+            "/network/uptake/import",
+            Access::Roles(crate::api::NETWORK_ROLES),
+            get(uptake_import::show),
+        )
+        .route(
+            M::POST,
+            "/network/uptake/import",
+            Access::Roles(crate::api::NETWORK_ROLES),
+            post(uptake_import::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(uptake_import::MAX_UPLOAD_BYTES)),
+        )
         .route(M::GET, "/guides", episodes, get(guides::list))
         .route(M::GET, "/guides/new", settings, get(guide_edit::new_form))
         .route(M::POST, "/guides/new", settings, post(guide_edit::create))
@@ -96,6 +117,15 @@ pub fn table() -> Table {
         .route(M::GET, "/training", settings, get(training::show))
         .route(M::POST, "/training", settings, post(training::record))
         .route(M::GET, "/gaps", settings, get(gaps::show))
+        .route(M::GET, "/observe", research, get(observe::list))
+        .route(M::POST, "/observe/studies", research, post(observe::create))
+        .route(M::GET, "/observe/studies/{id}", research, get(observe_study::show))
+        .route(M::POST, "/observe/studies/{id}/sessions", research, post(observe_study::start_session))
+        .route(M::POST, "/observe/studies/{id}/pairs", research, post(observe_study::pair))
+        .route(M::GET, "/observe/studies/{id}/template", research, get(observe_template::edit))
+        .route(M::POST, "/observe/studies/{id}/template", research, post(observe_template::save))
+        .route(M::GET, "/observe/studies/{id}/results", research, get(observe_results::show))
+        .route(M::GET, "/observe/sessions/{id}", research, get(observe_session::show))
 }
 
 #[derive(Template)]

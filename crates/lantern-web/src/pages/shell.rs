@@ -38,6 +38,7 @@ const NAV: &[(&str, &str, &[Role])] = &[
     ("/strategy", "Strategy", &[Role::Staff, Role::PracticeLead, Role::Admin]),
     ("/settings", "Settings", &[Role::PracticeLead, Role::Admin]),
     ("/audit", "Audit trail", &[Role::PracticeLead, Role::Admin]),
+    ("/observe", "Observation", &[Role::Researcher, Role::Admin]),
     ("/account", "Your account", &Role::ALL),
 ];
 

@@ -63,11 +63,15 @@ struct Figures {
     whole: &'static str,
     fit: String,
     lagging: Vec<Vec<String>>,
+    lagging_total: usize,
     csv_href: String,
     json_href: String,
     equity_csv_href: String,
     attribution: &'static str,
 }
+
+/// Nationally hundreds of practices lag; the page lists the furthest below and the JSON holds them all.
+const LAGGING_SHOWN: usize = 25;
 
 const LEVELS: [(Level, &str); 5] = [
     (Level::England, "England"),
@@ -186,15 +190,9 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
         .enumerate()
         .map(|(i, (code, label, numeric))| {
             let current = sort.column == i;
-            let dir = if current && sort.descending {
-                "asc"
-            } else if current {
-                "desc"
-            } else if *numeric {
-                "desc"
-            } else {
-                "asc"
-            };
+            // A click on the current column flips it; a new column starts largest first (names A to Z).
+            let descending = if current { !sort.descending } else { *numeric };
+            let dir = if descending { "desc" } else { "asc" };
             Header {
                 label,
                 href: format!("{here}&sort={code}&dir={dir}"),
@@ -314,6 +312,7 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
     let lagging = f
         .lagging
         .iter()
+        .take(LAGGING_SHOWN)
         .map(|l| {
             vec![
                 format!(
@@ -350,6 +349,7 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
         whole: f.england_name,
         fit,
         lagging,
+        lagging_total: f.lagging.len(),
         csv_href: format!("{api}&format=csv"),
         json_href: api,
         equity_csv_href: format!("/api/v1/uptake/equity?period={}&format=csv", f.period),

@@ -5,6 +5,7 @@
 pub mod csv;
 mod network;
 mod practice;
+pub mod upload;
 
 pub use network::{network_uptake, NetworkUptake, UnitRow};
 pub use practice::{practice_uptake, PracticeUptake};
@@ -38,6 +39,26 @@ pub fn whole_name(months: &[lantern_core::uptake::PracticeMonth]) -> &'static st
     } else {
         "England"
     }
+}
+
+/// IMD scores of the practices reporting in `month`: quintiles are fifths of the practices being
+/// compared, so a practice that has closed (or demonstration practices, beside real months) cannot
+/// shift the cut points.
+pub async fn month_scores(
+    store: &Store,
+    month: &[lantern_core::uptake::PracticeMonth],
+) -> Result<Vec<lantern_core::uptake::Deprivation>, ApiError> {
+    let held: std::collections::HashSet<&str> = month.iter().map(|m| m.practice.as_str()).collect();
+    let mut scores: Vec<_> = store
+        .uptake_imd(IMD_YEAR)
+        .await?
+        .into_iter()
+        .filter(|(practice, _)| held.contains(practice.as_str()))
+        .map(|(practice, score)| lantern_core::uptake::Deprivation { practice, year: IMD_YEAR, score })
+        .collect();
+    // A HashMap's order differs run to run; quintile cut points must not.
+    scores.sort_by(|a, b| a.practice.cmp(&b.practice));
+    Ok(scores)
 }
 
 /// A month as `YYYY-MM`, checked.

@@ -9,7 +9,7 @@ use lantern_core::uptake::equity::{QuintileBand, Residual};
 use lantern_core::uptake::measures::ENGLAND;
 use lantern_core::uptake::peers::{peer_ranks, Measure};
 use lantern_core::uptake::placed::placed_unit;
-use lantern_core::uptake::{tabulate, tabulate_placed, Deprivation, Level, PracticeMonth, UnitUptake};
+use lantern_core::uptake::{tabulate, tabulate_placed, Level, PracticeMonth, UnitUptake};
 use lantern_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -138,12 +138,7 @@ pub async fn network_uptake(
     let unplaced_practices =
         table.unplaced.iter().filter(|u| u.period == period).map(|u| u.counts.practices).sum();
 
-    let scores: Vec<Deprivation> = store
-        .uptake_imd(IMD_YEAR)
-        .await?
-        .into_iter()
-        .map(|(practice, score)| Deprivation { practice, year: IMD_YEAR, score })
-        .collect();
+    let scores = super::month_scores(store, &month).await?;
     let (equity, quintile_bands, fit, lagging) = if scores.is_empty() {
         (None, Vec::new(), None, Vec::new())
     } else {
@@ -177,7 +172,7 @@ pub async fn network_uptake(
         t.code = code.clone();
         t
     });
-    let synthetic = in_scope.iter().any(|m| is_synthetic(&m.practice));
+    let synthetic = in_scope.iter().any(|m| m.period == period && is_synthetic(&m.practice));
     Ok(NetworkUptake {
         name: unit_names(store, level).await?.remove(&code),
         level,

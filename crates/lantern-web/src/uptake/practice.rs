@@ -14,7 +14,7 @@ use lantern_core::uptake::oc::{tabulate_oc, OcUnit};
 use lantern_core::uptake::peers::{peer_ranks, Measure, PeerRank};
 use lantern_core::uptake::placed::placed_unit;
 use lantern_core::uptake::trend::{trends, MonthChange};
-use lantern_core::uptake::{tabulate, Deprivation, Level, UnitUptake};
+use lantern_core::uptake::{tabulate, Level, UnitUptake};
 use lantern_store::Store;
 use serde::Serialize;
 
@@ -133,12 +133,7 @@ pub async fn practice_uptake(
         peer.name = practice_names.get(&peer.code).cloned();
     }
 
-    let scores: Vec<Deprivation> = store
-        .uptake_imd(IMD_YEAR)
-        .await?
-        .into_iter()
-        .map(|(practice, score)| Deprivation { practice, year: IMD_YEAR, score })
-        .collect();
+    let scores = super::month_scores(store, &month).await?;
     let deprivation = scores.iter().find(|d| d.practice == code).map(|d| {
         let quintiles = deprivation_quintiles(&scores, IMD_YEAR);
         let fitted = residuals(&month, &period, &scores, IMD_YEAR);

@@ -197,3 +197,77 @@ async fn mistakes_are_explained_and_roles_are_kept() {
         analyst.get(format!("{}/api/v1/uptake/practices/Z99999", app.base)).send().await.expect("send");
     assert_eq!(unknown.status(), 404);
 }
+
+/// A multipart body as a browser sends it: the token, the kind, then the file.
+fn multipart(csrf: &str, kind: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "lantern-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (field, value) in [("csrf", csrf), ("kind", kind)] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}\r\n")
+                .bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+        )
+        .bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn an_analyst_loads_a_published_file_in_the_browser_all_or_nothing() {
+    let app = TestApp::spawn(testing::sqlite().await).await;
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lantern-import/tests/fixtures/POMI_APR2018_to_SEP2018.first2000rows.csv");
+    let good = std::fs::read(&fixture).expect("the POMI fixture");
+    assert!(good.len() > lantern_web::MAX_BODY_BYTES, "bigger than a form may be, as real files are");
+    let browser = app.browser_as(Role::Analyst).await;
+    let post = |kind: &'static str, bytes: Vec<u8>, csrf: String| {
+        let (content_type, body) = multipart(&csrf, kind, "POMI_APR2018.csv", &bytes);
+        browser
+            .client
+            .post(format!("{}/network/uptake/import", browser.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+
+    // A corrupted count on line 1,000 refuses the whole file, naming the line.
+    let text = String::from_utf8(good.clone()).expect("ASCII");
+    let mut lines: Vec<String> = text.split("\r\n").map(str::to_owned).collect();
+    let cells: Vec<&str> = lines[999].rsplitn(2, ',').collect();
+    lines[999] = format!("{},12x", cells[1]);
+    let csrf = browser.csrf("/network/uptake/import").await;
+    let refused = post("pomi", lines.join("\r\n").into_bytes(), csrf.clone()).await.expect("send");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("line 1000"), "the line is named: {html}");
+    assert_eq!(app.store.uptake_row_counts().await.expect("counts").pomi, 0, "nothing was stored");
+
+    // Without the form's token nothing is read.
+    let forged = post("pomi", good.clone(), "not-the-token".into()).await.expect("send");
+    assert_eq!(forged.status(), 403);
+
+    let loaded = post("pomi", good.clone(), csrf.clone()).await.expect("send");
+    assert_eq!(loaded.status(), 200);
+    let html = loaded.text().await.expect("html");
+    assert!(html.contains("id=\"loaded\"") && html.contains("rows read: 2000"), "{html}");
+    let stored = app.store.uptake_row_counts().await.expect("counts");
+    assert!(stored.pomi > 0);
+    let again = post("pomi", good, csrf).await.expect("send");
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        app.store.uptake_row_counts().await.expect("counts"),
+        stored,
+        "loading it again changes nothing"
+    );
+    let filter = lantern_store::AuditFilter { action: Some("import.pomi".into()), ..Default::default() };
+    let audit = app.store.audit_records(&filter, 5).await.expect("audit");
+    assert_eq!(audit.len(), 2, "both loads are in the audit trail");
+    assert_eq!(audit[0].actor.username, "analyst", "as the analyst who loaded them");
+}

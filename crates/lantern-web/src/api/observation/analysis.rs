@@ -75,8 +75,8 @@ pub struct ReliabilityView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Excluded {
-    session: Uuid,
-    reason: String,
+    pub(crate) session: Uuid,
+    pub(crate) reason: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -206,7 +206,7 @@ pub async fn results(
 
 /// The sessions coded with `version`, keeping only the earlier of each reliability pair: both watched
 /// the same person at once, so counting both would count the same work twice.
-fn counted(timelines: &[SessionTimeline], version: u32) -> (Vec<&SessionTimeline>, Vec<Excluded>) {
+pub(crate) fn counted(timelines: &[SessionTimeline], version: u32) -> (Vec<&SessionTimeline>, Vec<Excluded>) {
     let (mut kept, mut excluded, mut pairs) = (Vec::new(), Vec::new(), HashSet::new());
     for s in timelines {
         let id = s.session.info.id;
@@ -224,7 +224,10 @@ fn counted(timelines: &[SessionTimeline], version: u32) -> (Vec<&SessionTimeline
 
 /// The episodes of each practice from its first observed instant to its last, read once per practice
 /// so that no episode is counted twice where sessions overlap.
-async fn logged_around(state: &AppState, observed: &[Observed]) -> Result<Vec<LoggedEpisode>, ApiError> {
+pub(crate) async fn logged_around(
+    state: &AppState,
+    observed: &[Observed],
+) -> Result<Vec<LoggedEpisode>, ApiError> {
     let mut spans: BTreeMap<&OdsCode, (Timestamp, Timestamp)> = BTreeMap::new();
     for s in observed {
         let window = s.window();

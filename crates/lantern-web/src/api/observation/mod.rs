@@ -5,7 +5,7 @@
 //! A study is in reach when every one of its practices is; anything else answers 404, as the rest of
 //! the API does for other practices' records.
 
-mod analysis;
+pub(crate) mod analysis;
 mod exports;
 mod sessions;
 mod studies;
