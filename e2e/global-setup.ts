@@ -181,7 +181,7 @@ async function signInEveryRole(config: FullConfig, baseURL: string): Promise<voi
 
 /**
  * The real national files in ../shared/data (LANTERN_SHARED_DATA), when present: POMI Apr–Sep 2018,
- * IMD 2019 by practice and the practice map, so the uptake pages show England from published data
+ * IMD 2019 by practice, the practice map and online consultations, so the uptake pages show England from published data
  * beside the demo's synthetic months. Without them the uptake specs that need England skip, saying so
  * (LANTERN_E2E_NATIONAL tells the workers which was the case).
  */
@@ -191,6 +191,7 @@ function importNationalData(bin: string, database: string, logFile: string): voi
     ['pomi', path.join(shared, 'pomi', 'pomi_apr2018_to_sep2018.zip')],
     ['imd', path.join(shared, 'deprivation', 'fingertips_93553_imd2019_by_practice.csv')],
     ['places', path.join(shared, 'registrations', 'gp-reg-pat-prac-map.csv')],
+    ['oc', path.join(shared, 'online-consultations', 'oc_submissions_by_practice_oct2024_to_mar2025.csv.gz')],
   ];
   const present = files.every(([, file]) => fs.existsSync(file));
   if (present) {

@@ -215,6 +215,23 @@ test('the observation forms show their errors accessibly', async ({ page }) => {
   await capture(page, 'researcher', 'observe-template-error');
   await expectNoViolations(page, 'researcher: the template form with an error');
 
+  // Starting a session without saying whom, and pairing two sessions by one observer, are refused.
+  await open(page, `/observe/studies/${study}`);
+  await page.getByRole('button', { name: 'Start observing' }).click();
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('Choose the member of staff you are observing');
+  await expectNoViolations(page, 'researcher: starting a session without choosing whom');
+  for (let i = 0; i < 2; i++) {
+    await open(page, `/observe/studies/${study}`);
+    await page.getByLabel('Start a session').selectOption({ index: 1 });
+    await Promise.all([page.waitForURL(/\/observe\/sessions\//), page.getByRole('button', { name: 'Start observing' }).click()]);
+    await expect(status(page)).toHaveText('Ready: nothing recorded yet');
+  }
+  await open(page, `/observe/studies/${study}`);
+  await page.getByRole('button', { name: 'Mark as a pair' }).click();
+  await expect(page.locator('.nhsuk-error-summary')).toContainText('same observer');
+  await capture(page, 'researcher', 'observe-study-error');
+  await expectNoViolations(page, 'researcher: a study with a refused pair');
+
   await open(page, `/observe/studies/${study}/results?slice=0`, 400);
   await expect(page.locator('.nhsuk-error-summary')).toContainText('1 to 600');
   await expectNoViolations(page, 'researcher: results with a bad slice length');

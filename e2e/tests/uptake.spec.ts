@@ -87,6 +87,7 @@ test.describe('an analyst', () => {
     await expect(page.locator('#gap')).toContainText('most deprived fifth');
     // NHS England's regions as the 2018 file gives them.
     expect(await page.locator('#units tbody tr').count()).toBeGreaterThanOrEqual(4);
+    await expect(page.locator('#oc-table')).toContainText('2025-03');
     await capture(page, 'analyst', 'uptake-england');
     await expectNoViolations(page, 'analyst: uptake compared, England 2018-09');
   });

@@ -249,4 +249,21 @@ pub enum ReportCommand {
         #[arg(long, default_value = "json")]
         format: String,
     },
+    /// Online consultation submissions from an imported file: counts, per 1,000 patients and shares by type.
+    OnlineConsultations {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// england, region, icb, ccg (sub-ICB location), pcn or practice, all placed by the practice map.
+        #[arg(long, default_value = "england")]
+        level: String,
+        /// Only this unit.
+        #[arg(long)]
+        code: Option<String>,
+        /// Only this month (YYYY-MM).
+        #[arg(long)]
+        period: Option<String>,
+        /// csv or json.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }

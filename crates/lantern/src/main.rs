@@ -130,6 +130,10 @@ async fn main() -> anyhow::Result<()> {
             let store = open(&database.database).await?;
             uptake::report(&store, &level, code.as_deref(), period.as_deref(), &format).await
         }
+        Command::Report(ReportCommand::OnlineConsultations { database, level, code, period, format }) => {
+            let store = open(&database.database).await?;
+            uptake::report_oc(&store, &level, code.as_deref(), period.as_deref(), &format).await
+        }
         Command::Rollups(RollupsCommand::Check { database, repair }) => {
             let store = open(&database.database).await?;
             let differences = store.check_rollups().await?;

@@ -109,3 +109,46 @@ pub async fn report(
     }
     Ok(())
 }
+
+/// Prints the online consultation table at `level` (only `code`, only `period` when given).
+pub async fn report_oc(
+    store: &Store,
+    level: &str,
+    code: Option<&str>,
+    period: Option<&str>,
+    format: &str,
+) -> anyhow::Result<()> {
+    if !matches!(format, "csv" | "json") {
+        bail!("--format must be csv or json, not {format:?}");
+    }
+    let Some(level) = Level::parse(level) else {
+        let levels: Vec<&str> = Level::ALL.iter().map(|l| l.code()).collect();
+        bail!("--level must be one of {}, not {level:?}", levels.join(", "));
+    };
+    let period =
+        period.map(lantern_web::uptake::parse_month).transpose().map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let code = code.map(|c| c.trim().to_ascii_uppercase());
+    let table = lantern_web::uptake::oc_table(store, level, code.as_deref(), period.as_deref())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if table.units.is_empty() {
+        bail!(
+            "no online consultation data {}",
+            code.map_or_else(|| format!("at level {}", level.code()), |c| format!("for {c}"))
+        );
+    }
+    let unplaced: u64 = table.unplaced.iter().map(|u| u.counts.practices).sum();
+    if unplaced > 0 {
+        eprintln!("{unplaced} practice-months are not in the practice map held and are left out");
+    }
+    let detail = serde_json::json!({ "oc": level.code(), "code": code, "period": period });
+    store.audit(AuditEntry::new(&Actor::system("lantern report"), "export.uptake").after(&detail)).await?;
+    if format == "csv" {
+        print!("{}", lantern_web::uptake::csv::oc_csv(&table.units));
+        eprintln!("{ATTRIBUTION}");
+    } else {
+        let units = serde_json::to_string_pretty(&table.units)?.replace('\n', "\n  ");
+        println!("{{\n  \"attribution\": {},\n  \"units\": {units}\n}}", serde_json::to_string(ATTRIBUTION)?);
+    }
+    Ok(())
+}

@@ -138,3 +138,58 @@ fn registrations_import_and_say_what_they_read() {
     assert!(out.contains("period 2021-01: 20641 registered patients"), "{out}");
     assert!(out.contains("practice-months: 2 new, 0 updated, 0 unchanged"), "{out}");
 }
+
+#[test]
+fn online_consultations_report_per_1000_from_the_sums_in_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("oc.db").to_string_lossy().into_owned();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lantern-import/tests/fixtures/oc_submissions_by_practice.sample.csv");
+    let imported = lantern(&["import", "oc", &file.to_string_lossy(), "--database", &db]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+
+    // The same figures worked out here from the raw long-format rows.
+    let raw = std::fs::read_to_string(&file).expect("fixture");
+    let mut sums: std::collections::BTreeMap<(String, String), (i64, i64)> = Default::default();
+    for line in raw.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (metric, value) = (cells[cells.len() - 2], cells[cells.len() - 1]);
+        let key = (cells[0][..7].to_owned(), cells[1].to_owned());
+        let entry = sums.entry(key).or_default();
+        match metric {
+            "OC_TOTAL_SUBMISSIONS" => entry.0 += value.parse::<i64>().unwrap_or(0),
+            "PATIENTS_REGISTERED" => entry.1 += value.parse::<i64>().unwrap_or(0),
+            _ => {}
+        }
+    }
+    let out = lantern(&[
+        "report",
+        "online-consultations",
+        "--database",
+        &db,
+        "--level",
+        "practice",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), sums.len(), "{csv}");
+    for row in rows {
+        let (period, practice) = (row[3].to_owned(), row[1].to_owned());
+        let (submissions, patients) = sums[&(period, practice)];
+        assert_eq!(row[9], submissions.to_string());
+        assert_eq!(row[10], format!("{:.1}", 1_000.0 * submissions as f64 / patients as f64));
+    }
+    let england = lantern(&["report", "online-consultations", "--database", &db, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&england.stdout).expect("json");
+    let total: i64 = sums.values().map(|(s, _)| s).sum();
+    let reported: i64 = json["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| u["counts"]["total_submissions"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(reported, total, "England's months add up to the file");
+}

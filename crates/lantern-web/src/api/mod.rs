@@ -66,6 +66,12 @@ pub fn table() -> Table {
         .route(M::GET, "/api/v1/uptake/practices/{code}", Access::SignedIn, get(uptake::practice))
         .route(M::GET, "/api/v1/uptake/network", Access::Roles(NETWORK_ROLES), get(uptake::network))
         .route(M::GET, "/api/v1/uptake/equity", Access::SignedIn, get(uptake::equity))
+        .route(
+            M::GET,
+            "/api/v1/uptake/online-consultations",
+            Access::SignedIn,
+            get(uptake::online_consultations),
+        )
         .route(M::GET, "/api/v1/measures/practices/{ods}", settings, get(measures::practice))
         .route(
             M::GET,

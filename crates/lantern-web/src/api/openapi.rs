@@ -50,6 +50,7 @@ use utoipa::OpenApi;
         uptake::practice,
         uptake::network,
         uptake::equity,
+        uptake::online_consultations,
         measures::organisation,
         measures::role_costs,
         measures::set_role_cost,

@@ -7,8 +7,8 @@ use super::json::ApiQuery;
 use super::measures::csv_response;
 use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
-use crate::uptake::csv::{equity_csv, table_csv};
-use crate::uptake::{name_units, network_uptake, parse_month, practice_uptake, ATTRIBUTION};
+use crate::uptake::csv::{equity_csv, oc_csv, table_csv};
+use crate::uptake::{name_units, network_uptake, oc_table, parse_month, practice_uptake, ATTRIBUTION};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -161,4 +161,23 @@ pub async fn equity(
     }
     audit_export(&state, &user, serde_json::json!({ "equity": equity.period })).await?;
     Ok(csv_response(&format!("uptake-equity-{}.csv", equity.period), equity_csv(&equity)))
+}
+
+#[utoipa::path(get, path = "/api/v1/uptake/online-consultations", tag = "uptake", params(UptakeQuery),
+    responses((status = 200, description = "Submissions via online consultation systems per unit and month: counts summed over the unit's practices, per 1,000 registered patients and each type's share from the sums (JSON, or CSV with format=csv)"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn online_consultations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<UptakeQuery>,
+) -> Result<Response, ApiError> {
+    let level = query.level()?;
+    let period = query.period()?;
+    let code = query.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+    let table = oc_table(&state.store, level, code.as_deref(), period.as_deref()).await?;
+    if !query.csv()? {
+        return Ok(Json(serde_json::json!({ "attribution": ATTRIBUTION, "level": level, "table": table }))
+            .into_response());
+    }
+    audit_export(&state, &user, serde_json::json!({ "oc": level, "code": code, "period": period })).await?;
+    Ok(csv_response(&format!("online-consultations-{}.csv", level.code()), oc_csv(&table.units)))
 }

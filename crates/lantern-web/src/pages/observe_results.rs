@@ -36,7 +36,8 @@ struct ShareRow {
 struct DimensionView {
     code: String,
     label: String,
-    chart: BarChart,
+    /// None until some time has been observed.
+    chart: Option<BarChart>,
     rows: Vec<ShareRow>,
 }
 
@@ -211,9 +212,12 @@ fn dimensions(summary: &Summary) -> Vec<DimensionView> {
         .dimensions
         .iter()
         .map(|d| {
-            let data = d
+            // The chart leaves out categories never seen, so the time spent stands out; the table that
+            // follows lists them all.
+            let data: Vec<Datum> = d
                 .shares
                 .iter()
+                .filter(|s| s.slices > 0)
                 .map(|s| Datum {
                     label: s.label.clone(),
                     value: Some(s.proportion * 100.0),
@@ -224,7 +228,15 @@ fn dimensions(summary: &Summary) -> Vec<DimensionView> {
             DimensionView {
                 code: d.dimension.clone(),
                 label: d.label.clone(),
-                chart: BarChart::new(&d.dimension, title, "the share of observed time", "category", data),
+                chart: (!data.is_empty()).then(|| {
+                    BarChart::new(
+                        &d.dimension,
+                        title,
+                        "the share of observed time",
+                        "category observed",
+                        data,
+                    )
+                }),
                 rows: d
                     .shares
                     .iter()

@@ -64,6 +64,8 @@ struct Figures {
     fit: String,
     lagging: Vec<Vec<String>>,
     lagging_total: usize,
+    oc_period: String,
+    oc: Vec<(String, Vec<String>)>,
     csv_href: String,
     json_href: String,
     equity_csv_href: String,
@@ -350,6 +352,21 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
         fit,
         lagging,
         lagging_total: f.lagging.len(),
+        oc_period: f.online_consultations.first().map(|u| u.period.clone()).unwrap_or_default(),
+        oc: f
+            .online_consultations
+            .iter()
+            .map(|u| {
+                let name = u.name.clone().unwrap_or_else(|| u.code.clone());
+                let cells = vec![
+                    count(u.counts.total_submissions),
+                    rate(u.rates.submissions_per_1000),
+                    share(u.rates.clinical),
+                    share(u.rates.admin),
+                ];
+                (format!("{name} ({})", u.code), cells)
+            })
+            .collect(),
         csv_href: format!("{api}&format=csv"),
         json_href: api,
         equity_csv_href: format!("/api/v1/uptake/equity?period={}&format=csv", f.period),

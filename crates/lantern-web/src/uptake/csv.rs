@@ -130,3 +130,55 @@ pub fn equity_csv(table: &EquityTable) -> String {
     }
     out
 }
+
+/// Online consultation submissions per unit and month: counts, then per 1,000 registered patients and
+/// each type's share of submissions, all from sums.
+pub fn oc_csv(table: &[lantern_core::uptake::oc::OcUnit]) -> String {
+    let mut out = String::new();
+    let header = [
+        "level",
+        "code",
+        "name",
+        "period",
+        "practices",
+        "practices_capable",
+        "practices_participating",
+        "practices_with_usage",
+        "patients_registered",
+        "total_submissions",
+        "submissions_per_1000",
+        "clinical",
+        "clinical_pct",
+        "admin",
+        "admin_pct",
+        "other",
+        "other_pct",
+    ];
+    push_record(&mut out, &header.map(str::to_owned));
+    for unit in table {
+        let (c, r) = (&unit.counts, &unit.rates);
+        push_record(
+            &mut out,
+            &[
+                unit.level.code().to_owned(),
+                unit.code.clone(),
+                neutralise(unit.name.as_deref().unwrap_or_default()),
+                unit.period.clone(),
+                c.practices.to_string(),
+                c.capable.to_string(),
+                c.participating.to_string(),
+                c.with_usage.to_string(),
+                c.patients_registered.to_string(),
+                c.total_submissions.to_string(),
+                per_1000(r.submissions_per_1000),
+                c.clinical.to_string(),
+                pct(r.clinical).0,
+                c.admin.to_string(),
+                pct(r.admin).0,
+                c.other.to_string(),
+                pct(r.other).0,
+            ],
+        );
+    }
+    out
+}

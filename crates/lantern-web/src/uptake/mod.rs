@@ -4,10 +4,12 @@
 
 pub mod csv;
 mod network;
+mod online_consultations;
 mod practice;
 pub mod upload;
 
 pub use network::{network_uptake, NetworkUptake, UnitRow};
+pub use online_consultations::oc_table;
 pub use practice::{practice_uptake, PracticeUptake};
 
 use crate::ApiError;

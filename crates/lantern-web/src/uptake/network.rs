@@ -7,8 +7,9 @@ use crate::ApiError;
 use lantern_core::uptake::equity::{deprivation_quintiles, residuals, uptake_by_quintile, EquityTable, Fit};
 use lantern_core::uptake::equity::{QuintileBand, Residual};
 use lantern_core::uptake::measures::ENGLAND;
+use lantern_core::uptake::oc::{tabulate_oc, OcUnit};
 use lantern_core::uptake::peers::{peer_ranks, Measure};
-use lantern_core::uptake::placed::placed_unit;
+use lantern_core::uptake::placed::{mapped_unit, placed_unit};
 use lantern_core::uptake::{tabulate, tabulate_placed, Level, PracticeMonth, UnitUptake};
 use lantern_store::Store;
 use serde::Serialize;
@@ -39,6 +40,9 @@ pub struct NetworkUptake {
     pub fit: Option<Fit>,
     /// The organisation's practices whose uptake is well below what their deprivation predicts.
     pub lagging: Vec<Lagging>,
+    /// Online consultation submissions of the same units, in the latest month held for them (the
+    /// submissions file is published on its own timetable, so its month is usually not POMI's).
+    pub online_consultations: Vec<OcUnit>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,6 +176,25 @@ pub async fn network_uptake(
         t.code = code.clone();
         t
     });
+    let online_consultations = match store.uptake_oc_periods().await?.last() {
+        Some(latest) => {
+            let months: Vec<_> = store
+                .uptake_oc_months(Some(latest))
+                .await?
+                .into_iter()
+                .filter(|m| {
+                    level == Level::England
+                        || mapped_unit(level, &m.practice, places.get(&m.practice)) == Some(code.as_str())
+                })
+                .collect();
+            let mut units = tabulate_oc(child, &months, &places, None).units;
+            for unit in &mut units {
+                unit.name = names.get(&unit.code).cloned();
+            }
+            units
+        }
+        None => Vec::new(),
+    };
     let synthetic = in_scope.iter().any(|m| m.period == period && is_synthetic(&m.practice));
     Ok(NetworkUptake {
         name: unit_names(store, level).await?.remove(&code),
@@ -191,5 +214,6 @@ pub async fn network_uptake(
         imd_year: IMD_YEAR,
         fit,
         lagging,
+        online_consultations,
     })
 }

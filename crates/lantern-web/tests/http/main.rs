@@ -7,6 +7,7 @@ mod dashboard_pages;
 mod guide_pages;
 mod measures;
 mod observation;
+mod observe_pages;
 mod ownership_pages;
 mod pages;
 mod security;
