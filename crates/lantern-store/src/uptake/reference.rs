@@ -5,7 +5,7 @@
 //! whose rows are all unchanged is left alone, one that differs has its rows and flags replaced, so
 //! importing the same file twice changes nothing.
 
-mod batch;
+pub(super) mod batch;
 mod of_practice;
 mod read;
 mod tables;

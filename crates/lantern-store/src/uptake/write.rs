@@ -2,20 +2,16 @@
 //! Rows already stored with the same content are left alone and counted as unchanged, so importing the
 //! same file twice changes nothing; a row whose content differs replaces the stored one, with its flags.
 
+use super::reference::batch::{insert_rows, upsert_names};
 use super::{bind_month, pomi_columns, practice_month, UptakeFlag, UptakeName};
 use crate::audit::append;
 use crate::{Backend, Store, StoreError};
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::uptake::PracticeMonth;
 use serde::Serialize;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// Rows per multi-row INSERT: one statement per row would make the national POMI file ~42,000 round
-/// trips; 500 rows × 20 columns stays well inside both backends' limits on parameters per statement.
-const BATCH_ROWS: usize = 500;
 
 /// One POMI file, read and checked, ready to store.
 #[derive(Debug, Clone, Copy)]
@@ -196,71 +192,4 @@ async fn insert_flags(
             .bind(f.detail.clone())
     })
     .await
-}
-
-/// Names change rarely, so only the new or renamed are written.
-async fn upsert_names(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    names: &[UptakeName],
-) -> Result<(), StoreError> {
-    let rows = sqlx::query("SELECT kind, code, name FROM uptake_names").fetch_all(&mut **tx).await?;
-    let mut stored: HashMap<(String, String), String> = HashMap::with_capacity(rows.len());
-    for row in &rows {
-        stored.insert((row.try_get("kind")?, row.try_get("code")?), row.try_get("name")?);
-    }
-    let mut seen = HashSet::new();
-    let changed: Vec<&UptakeName> = names
-        .iter()
-        .filter(|n| stored.get(&(n.kind.clone(), n.code.clone())) != Some(&n.name))
-        // One statement may not touch a key twice (PostgreSQL refuses); the first name given wins.
-        .filter(|n| seen.insert((n.kind.as_str(), n.code.as_str())))
-        .collect();
-    let tail = "ON CONFLICT (kind, code) DO UPDATE SET name = excluded.name";
-    insert_rows(tx, backend, "uptake_names", &["kind", "code", "name"], tail, &changed, |q, n| {
-        q.bind(n.kind.clone()).bind(n.code.clone()).bind(n.name.clone())
-    })
-    .await
-}
-
-/// Inserts `rows` [`BATCH_ROWS`] at a time as `INSERT INTO table (columns) VALUES (…), (…) tail`.
-///
-/// On SQLite the placeholders are anonymous `?`: sqlx looks up each numbered parameter's name, which
-/// SQLite finds by a linear scan, so `$n` makes a statement of n parameters cost n² (14 s instead of
-/// well under one for the national POMI file). PostgreSQL only takes `$n`, and binds them in order.
-async fn insert_rows<T>(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    table: &str,
-    columns: &[&str],
-    tail: &str,
-    rows: &[T],
-    bind: impl for<'q> Fn(Query<'q, Any, AnyArguments<'q>>, &T) -> Query<'q, Any, AnyArguments<'q>>,
-) -> Result<(), StoreError> {
-    for chunk in rows.chunks(BATCH_ROWS) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut n = 0;
-        for (i, _) in chunk.iter().enumerate() {
-            sql.push_str(if i == 0 { "(" } else { ", (" });
-            for c in 0..columns.len() {
-                n += 1;
-                if c > 0 {
-                    sql.push_str(", ");
-                }
-                match backend {
-                    Backend::Sqlite => sql.push('?'),
-                    Backend::Postgres => sql.push_str(&format!("${n}")),
-                }
-            }
-            sql.push(')');
-        }
-        sql.push(' ');
-        sql.push_str(tail);
-        let mut query = sqlx::query(&sql);
-        for row in chunk {
-            query = bind(query, row);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
 }

@@ -28,7 +28,7 @@ fn placeholders(backend: Backend, first: usize, count: usize) -> String {
 }
 
 /// `INSERT INTO table (columns) VALUES (…), (…) tail`, as many rows a statement as fit.
-pub(super) async fn insert_rows<T>(
+pub(in crate::uptake) async fn insert_rows<T>(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     table: &str,
@@ -118,7 +118,7 @@ pub(super) async fn insert_flags(
 }
 
 /// Names change rarely, so only the new or renamed are written; the first a file gives for a code wins.
-pub(super) async fn upsert_names(
+pub(in crate::uptake) async fn upsert_names(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     names: &[UptakeName],
