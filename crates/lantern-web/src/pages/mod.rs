@@ -40,6 +40,8 @@ mod training;
 mod uptake;
 mod uptake_import;
 mod uptake_network;
+mod uptake_sort;
+mod uptake_text;
 mod view;
 
 use crate::api::EPISODE_ROLES;

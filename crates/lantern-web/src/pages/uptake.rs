@@ -5,6 +5,7 @@
 use super::line_chart::{LineChart, Point};
 use super::numbers::{count, decimal};
 use super::shell::Shell;
+use super::uptake_text::{ordinal, points, quintile_words, rate, share};
 use super::{failure, render};
 use crate::auth::CurrentUser;
 use crate::uptake::{parse_month, practice_uptake, PracticeUptake};
@@ -59,21 +60,6 @@ struct HiddenTable {
     caption: &'static str,
     header: &'static str,
     rows: Vec<(String, String, String)>,
-}
-
-pub fn share(s: Option<Share>) -> String {
-    s.map_or_else(
-        || "not known".to_owned(),
-        |s| format!("{}%{}", decimal(s.percent, 1), if s.capped { " (capped)" } else { "" }),
-    )
-}
-
-pub fn rate(r: Option<f64>) -> String {
-    r.map_or_else(|| "not known".to_owned(), |r| decimal(r, 1))
-}
-
-pub fn points(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| format!("{}{} points", if v > 0.0 { "+" } else { "" }, decimal(v, 1)))
 }
 
 pub async fn show(
@@ -322,39 +308,5 @@ fn view(f: &PracticeUptake) -> Figures {
         csv_href: format!("{api}&format=csv"),
         json_href: api,
         attribution: f.attribution,
-    }
-}
-
-fn quintile_words(q: u8) -> &'static str {
-    match q {
-        1 => "least deprived fifth",
-        5 => "most deprived fifth",
-        _ => "middle fifths",
-    }
-}
-
-/// 62.4 → "62nd".
-pub fn ordinal(percentile: f64) -> String {
-    let n = percentile.round() as i64;
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_read_as_ordinals() {
-        assert_eq!(ordinal(62.4), "62nd");
-        assert_eq!(ordinal(11.0), "11th");
-        assert_eq!(ordinal(0.6), "1st");
-        assert_eq!(ordinal(73.0), "73rd");
     }
 }

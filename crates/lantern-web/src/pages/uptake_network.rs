@@ -6,7 +6,8 @@ use super::charts::{BarChart, Datum};
 use super::line_chart::Sparkline;
 use super::numbers::{count, decimal};
 use super::shell::Shell;
-use super::uptake::{ordinal, points, rate, share};
+use super::uptake_sort::{headers, sorted, Header, Sort};
+use super::uptake_text::{ordinal, points, rate, share};
 use super::{failure, render};
 use crate::auth::CurrentUser;
 use crate::uptake::{network_uptake, parse_month, NetworkUptake, UnitRow};
@@ -28,13 +29,6 @@ struct NetworkPage {
     months: Vec<(String, bool)>,
     error: Option<String>,
     figures: Option<Figures>,
-}
-
-struct Header {
-    label: &'static str,
-    href: String,
-    aria_sort: &'static str,
-    numeric: bool,
 }
 
 struct Row {
@@ -133,80 +127,12 @@ pub async fn show(
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Sort {
-    column: usize,
-    descending: bool,
-}
-
-const COLUMNS: [(&str, &str, bool); 5] = [
-    ("name", "Name", false),
-    ("patients", "Patients", true),
-    ("enabled", "Registered for online services", true),
-    ("change", "Change on the month before", true),
-    ("use", "Transactions per 1,000", true),
-];
-
-impl Sort {
-    fn read(column: Option<&str>, dir: Option<&str>) -> Self {
-        let column = column.and_then(|c| COLUMNS.iter().position(|(code, _, _)| *code == c)).unwrap_or(2);
-        Self { column, descending: dir.map_or(column != 0, |d| d != "asc") }
-    }
-}
-
-fn key(row: &UnitRow, column: usize) -> Option<f64> {
-    match column {
-        1 => Some(row.unit.counts.patient_list_size as f64),
-        2 => row.unit.rates.enabled.map(|s| s.percent),
-        3 => row.change,
-        4 => row.unit.rates.use_per_1000,
-        _ => None,
-    }
-}
-
 fn view(f: &NetworkUptake, sort: Sort) -> Figures {
     let scope = format!("level={}&code={}&period={}", f.level.code(), f.code, f.period);
     let here = format!("/network/uptake?{scope}");
-    let mut units: Vec<&UnitRow> = f.units.iter().collect();
+    let units = sorted(&f.units, sort);
+    let headers = headers(sort, &here);
     let name_of = |r: &UnitRow| r.unit.name.clone().unwrap_or_else(|| r.unit.code.clone());
-    units.sort_by(|a, b| {
-        let order = if sort.column == 0 {
-            name_of(a).cmp(&name_of(b))
-        } else {
-            // Rows without the figure go last whichever way the column is sorted.
-            match (key(a, sort.column), key(b, sort.column)) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                (Some(_), None) => return std::cmp::Ordering::Less,
-                (None, Some(_)) => return std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-        };
-        if sort.descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
-    let headers = COLUMNS
-        .iter()
-        .enumerate()
-        .map(|(i, (code, label, numeric))| {
-            let current = sort.column == i;
-            // A click on the current column flips it; a new column starts largest first (names A to Z).
-            let descending = if current { !sort.descending } else { *numeric };
-            let dir = if descending { "desc" } else { "asc" };
-            Header {
-                label,
-                href: format!("{here}&sort={code}&dir={dir}"),
-                aria_sort: match (current, sort.descending) {
-                    (false, _) => "",
-                    (true, true) => "descending",
-                    (true, false) => "ascending",
-                },
-                numeric: *numeric,
-            }
-        })
-        .collect();
     let practices = f.child_level == Level::Practice;
     let rows = units
         .iter()
