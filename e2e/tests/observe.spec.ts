@@ -1,7 +1,7 @@
 // Observation studies in the browser, as researcher@demo: a study created with the form, a session
 // started, two overlapping tasks, an interruption and a note, the connection dropped mid-session (a
-// task started and ended offline, the status counting the events waiting), the connection back, the
-// session ended; then the timeline the server stored is read over the API and must be exactly what was
+// task started and ended offline, the status counting the events waiting), the connection back with
+// the first answer lost so the batch goes twice, the session ended; then the timeline the server stored is read over the API and must be exactly what was
 // done, with nothing counted twice. A note holding an NHS number is refused and handed back. axe-core
 // finds no violations on any observation page (list, study, template, capture, results), each saved as
 // a screenshot in e2e/artifacts/.
@@ -128,7 +128,19 @@ test('a scripted session survives a dropped connection and is stored exactly as 
   await expect(page.locator('#timeline').getByText('Waiting to be saved')).toHaveCount(3);
   await capture(page, 'researcher', 'observe-capture-offline');
   await expectNoViolations(page, 'researcher: capture page offline');
+  // Back online, the first answer is lost on the way back (the server stored the batch, the page never
+  // heard): the page sends the same batch again and the server counts nothing twice.
+  let lost: { new: number; duplicates: number } | undefined;
+  const events = `/api/v1/sessions/${session}/events`;
+  await page.route(`**${events}`, async (route) => {
+    lost = await (await route.fetch()).json();
+    await route.abort('internetdisconnected');
+  }, { times: 1 });
+  const resent = page.waitForResponse((r) => new URL(r.url()).pathname === events && r.status() === 200);
   await context.setOffline(false);
+  const again = await (await resent).json();
+  expect(lost, 'the lost answer').toMatchObject({ new: 3, duplicates: 0 });
+  expect(again, 'the answer to the batch sent again').toMatchObject({ new: 0, duplicates: 3 });
   await expect(status(page)).toHaveText('Saved', { timeout: 20_000 });
   await expect(page.locator('#timeline').getByText('Waiting to be saved')).toHaveCount(0);
 

@@ -127,7 +127,7 @@ for (const role of ALL_ROLES) {
         const response = await page.goto(href);
         const status = response?.status();
         if (status !== 200) broken.push(`"${label}" → ${href} answered ${status}`);
-        else await expect(menu(page).getByRole('link', { name: label })).toHaveAttribute('aria-current', 'page');
+        else await expect(menu(page).getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page');
       }
       expect(broken, 'menu links that do not open a page (is the page in pages/mod.rs table()?)').toEqual([]);
     });

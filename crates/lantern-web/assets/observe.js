@@ -1,4 +1,4 @@
-// Lantern's capture page. Every tap becomes an event with an id made here (crypto.randomUUID) and this
+// Lantern's capture page. Every tap becomes an event with an id made here (a random UUID) and this
 // device's time, kept in localStorage first and shown at once, then sent to the server in batches. A
 // batch whose answer never came is simply sent again: the server keeps events by id, so it counts each
 // once. So observing carries on through a dropped connection and catches up when it is back.
@@ -13,10 +13,13 @@
   var MAX_BYTES = 48 * 1024; // notes can be long, so batches are cut by size too
   var RETRY_MS = 5000;
   var RANK = { resumed: 0, task_started: 1, interruption: 2, note: 3, task_ended: 4, paused: 5, session_ended: 6 };
-  var started = Date.parse(root.dataset.started);
+  // Instants in milliseconds. The server writes up to nine digits of a second; some browsers' Date.parse
+  // take only three.
+  function ms(at) { return Date.parse(String(at).replace(/(\.\d{3})\d+/, '$1')); }
+  var started = ms(root.dataset.started);
   // The server's clock less this device's, from when the page was drawn: a tablet whose clock is a
   // few minutes out still records events inside the session.
-  var offset = Date.parse(root.dataset.now) - Date.now();
+  var offset = ms(root.dataset.now) - Date.now();
   var dimensions = JSON.parse(root.dataset.dimensions);
   var sources = JSON.parse(root.dataset.sources);
   var $ = function (id) { return document.getElementById(id); };
@@ -48,7 +51,7 @@
 
   function ordered() {
     return state.events.slice().sort(function (a, b) {
-      return (Date.parse(a.at) - Date.parse(b.at)) || (RANK[a.type] - RANK[b.type]) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      return (ms(a.at) - ms(b.at)) || (RANK[a.type] - RANK[b.type]) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
   }
 
@@ -66,13 +69,24 @@
   }
 
   function now() {
-    var last = state.events.reduce(function (m, e) { return Math.max(m, Date.parse(e.at)); }, started);
+    var last = state.events.reduce(function (m, e) { return Math.max(m, ms(e.at)); }, started);
     // Strictly after the last event, so taps keep their order even within one millisecond.
     return new Date(Math.max(Date.now() + offset, last + 1)).toISOString();
   }
 
+  // crypto.randomUUID exists only on secure origins; a practice serving Lantern over plain HTTP on
+  // its own network still gets version 4 UUIDs, from the same random source.
+  function uuid() {
+    if (window.crypto.randomUUID) return window.crypto.randomUUID();
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join('');
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join('-');
+  }
+
   function record(fields) {
-    var event = Object.assign({ id: window.crypto.randomUUID(), at: now() }, fields);
+    var event = Object.assign({ id: uuid(), at: now() }, fields);
     state.events.push(event);
     state.pending.push(event.id);
     save();
@@ -108,7 +122,7 @@
   }
 
   function time(at) {
-    var d = new Date(at);
+    var d = new Date(ms(at));
     return [d.getHours(), d.getMinutes(), d.getSeconds()].map(function (n) { return String(n).padStart(2, '0'); }).join(':');
   }
 

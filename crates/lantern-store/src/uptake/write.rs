@@ -12,7 +12,6 @@ use serde::Serialize;
 use sqlx::{Any, Row, Transaction};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-
 /// One POMI file, read and checked, ready to store.
 #[derive(Debug, Clone, Copy)]
 pub struct PomiBatch<'a> {

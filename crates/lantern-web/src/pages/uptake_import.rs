@@ -12,6 +12,7 @@ use crate::uptake::upload::{import, KINDS};
 use crate::uptake::ATTRIBUTION;
 use crate::AppState;
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -84,7 +85,16 @@ async fn receive(mut multipart: Multipart) -> Result<Upload, String> {
     Ok(upload)
 }
 
-pub async fn submit(State(state): State<AppState>, user: CurrentUser, multipart: Multipart) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    // Anything but the page's own multipart form carries no token it could have read: refused as such.
+    let Ok(multipart) = multipart else {
+        return csrf::rejected(&user, &LogForm::default())
+            .unwrap_or_else(|| StatusCode::BAD_REQUEST.into_response());
+    };
     let shell = match Shell::for_user(&state, &user, "Load published data", "/network/uptake").await {
         Ok(shell) => shell,
         Err(error) => return failure::page(error),
