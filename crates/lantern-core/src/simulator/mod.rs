@@ -26,6 +26,7 @@ mod arrangements;
 mod calendar;
 mod draw;
 mod help;
+mod observation;
 mod pcn;
 mod tables;
 #[cfg(test)]
@@ -41,6 +42,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+pub use observation::{demo_observation, DemoObservation, DemoSession, DEMO_STUDY_NAME};
 pub use pcn::{DEMO_ICB, DEMO_PCN, DEMO_PRACTICES};
 pub use uptake::{demo_uptake, DemoUptake, DEMO_REGION, DEMO_SUB_ICB, LAGGING_PEER};
 

@@ -72,20 +72,23 @@ fn bind_month<'q>(
     query
 }
 
+/// Reads a row selected with [`pomi_columns`], by position: the England table reads every practice of
+/// a month, and looking each of 20 columns up by name was most of its time.
 fn practice_month(row: &AnyRow) -> Result<PracticeMonth, StoreError> {
-    let kind: String = row.try_get("org_kind")?;
+    const FIRST_FIELD: usize = 7;
+    let kind: String = row.try_get(4)?;
     let mut values = PomiValues::default();
-    for field in PomiField::ALL {
-        values.set(field, row.try_get::<Option<i64>, _>(field.column())?);
+    for (i, field) in PomiField::ALL.into_iter().enumerate() {
+        values.set(field, row.try_get::<Option<i64>, _>(FIRST_FIELD + i)?);
     }
     Ok(PracticeMonth {
-        period: row.try_get("period")?,
-        practice: row.try_get("practice")?,
-        supplier: row.try_get("supplier")?,
-        region: row.try_get("region")?,
+        period: row.try_get(0)?,
+        practice: row.try_get(1)?,
+        supplier: row.try_get(2)?,
+        region: row.try_get(3)?,
         org_kind: OrgKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("org_kind {kind:?}")))?,
-        org: row.try_get("org")?,
-        icb: row.try_get("icb")?,
+        org: row.try_get(5)?,
+        icb: row.try_get(6)?,
         values,
     })
 }
