@@ -5,7 +5,7 @@
 use super::line_chart::{LineChart, Point};
 use super::numbers::{count, decimal};
 use super::shell::Shell;
-use super::uptake_text::{ordinal, points, quintile_words, rate, share};
+use super::uptake_text::{counted, ordinal, points, quintile_words, rate, share, small_or};
 use super::{failure, render};
 use crate::auth::CurrentUser;
 use crate::uptake::{parse_month, practice_uptake, PracticeUptake};
@@ -200,7 +200,11 @@ fn view(f: &PracticeUptake) -> Figures {
             (
                 p.code == f.practice,
                 format!("{} ({})", p.name.clone().unwrap_or_else(|| p.code.clone()), p.code),
-                vec![count(p.counts.patient_list_size), share(p.rates.enabled), rate(p.rates.use_per_1000)],
+                vec![
+                    counted(p.counts.patient_list_size),
+                    small_or(p.counts.total_pat_enbld, || share(p.rates.enabled)),
+                    small_or(p.counts.total_use, || rate(p.rates.use_per_1000)),
+                ],
             )
         })
         .collect();

@@ -7,7 +7,7 @@ use super::line_chart::Sparkline;
 use super::numbers::{count, decimal};
 use super::shell::Shell;
 use super::uptake_sort::{headers, sorted, Header, Sort};
-use super::uptake_text::{ordinal, points, rate, share};
+use super::uptake_text::{counted, ordinal, points, rate, share, small_or};
 use super::{failure, render};
 use crate::auth::CurrentUser;
 use crate::uptake::{network_uptake, parse_month, NetworkUptake, UnitRow};
@@ -55,6 +55,7 @@ struct Figures {
     quintiles: Vec<Vec<String>>,
     gap: String,
     whole: &'static str,
+    rule: &'static str,
     fit: String,
     lagging: Vec<Vec<String>>,
     lagging_total: usize,
@@ -149,10 +150,10 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
                 )),
             },
             cells: vec![
-                count(r.unit.counts.patient_list_size),
-                share(r.unit.rates.enabled),
+                counted(r.unit.counts.patient_list_size),
+                small_or(r.unit.counts.total_pat_enbld, || share(r.unit.rates.enabled)),
                 points(r.change),
-                rate(r.unit.rates.use_per_1000),
+                small_or(r.unit.counts.total_use, || rate(r.unit.rates.use_per_1000)),
             ],
             spark: Sparkline::new(&r.series, 100.0),
             percentile: r.percentile.map(ordinal),
@@ -275,6 +276,7 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
         quintiles,
         gap,
         whole: f.england_name,
+        rule: lantern_core::measures::SUPPRESSION_RULE,
         fit,
         lagging,
         lagging_total: f.lagging.len(),
@@ -285,10 +287,10 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
             .map(|u| {
                 let name = u.name.clone().unwrap_or_else(|| u.code.clone());
                 let cells = vec![
-                    count(u.counts.total_submissions),
-                    rate(u.rates.submissions_per_1000),
-                    share(u.rates.clinical),
-                    share(u.rates.admin),
+                    counted(u.counts.total_submissions),
+                    small_or(u.counts.total_submissions, || rate(u.rates.submissions_per_1000)),
+                    small_or(u.counts.clinical, || share(u.rates.clinical)),
+                    small_or(u.counts.admin, || share(u.rates.admin)),
                 ];
                 (format!("{name} ({})", u.code), cells)
             })

@@ -1,7 +1,7 @@
 //! Uptake figures written for people: shares as percentages (marked when capped), rates per 1,000,
 //! changes in percentage points and percentiles as ordinals.
 
-use super::numbers::decimal;
+use super::numbers::{count, decimal};
 use lantern_core::uptake::measures::Share;
 
 pub fn share(s: Option<Share>) -> String {
@@ -27,6 +27,21 @@ pub fn quintile_words(q: u8) -> &'static str {
     }
 }
 
+/// A count from 1 to 7 is shown as "<8" on the pages analysts compare practices on (DOMAIN.md); so is
+/// anything worked out from it (`then`).
+pub fn small_or(counted: i64, then: impl FnOnce() -> String) -> String {
+    if (1..lantern_core::measures::SUPPRESS_BELOW).contains(&counted) {
+        "<8".to_owned()
+    } else {
+        then()
+    }
+}
+
+/// A count, or "<8".
+pub fn counted(n: i64) -> String {
+    small_or(n, || count(n))
+}
+
 /// 62.4 → "62nd".
 pub fn ordinal(percentile: f64) -> String {
     let n = percentile.round() as i64;
@@ -43,6 +58,15 @@ pub fn ordinal(percentile: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_from_one_to_seven_and_what_comes_of_them_are_hidden() {
+        assert_eq!(counted(7), "<8");
+        assert_eq!(counted(8), "8");
+        assert_eq!(counted(0), "0");
+        assert_eq!(small_or(3, || "42.0%".into()), "<8");
+        assert_eq!(small_or(12_000, || "42.0%".into()), "42.0%");
+    }
 
     #[test]
     fn percentiles_read_as_ordinals() {
