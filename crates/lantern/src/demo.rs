@@ -81,6 +81,7 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
     store.import_episodes(&rows, &Actor::system("lantern demo")).await?;
     arrange(store, params, &pcn).await?;
     crate::demo_uptake::seed(store, params).await?;
+    crate::demo_observation::seed(store, params).await?;
     Ok(Seeded { created: true, episodes: rows.len() })
 }
 

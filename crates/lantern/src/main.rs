@@ -3,6 +3,7 @@
 mod accounts;
 mod cli;
 mod demo;
+mod demo_observation;
 mod demo_uptake;
 mod healthcheck;
 mod reference_import;

@@ -94,6 +94,20 @@ fn observed_help_outnumbers_logged_help_and_the_pair_mostly_agrees() {
     let observed = observed(&demo);
     let counted: Vec<Observed> =
         observed.iter().filter(|(id, _)| *id != second).map(|(_, o)| o.clone()).collect();
+    // Both of the gap's rules about pauses have something to act on: help the observer saw only part
+    // of, and an episode logged while they were away.
+    let staff = counted[0].info().staff;
+    let paused = |o: &Observed, at| o.pauses().iter().any(|p| p.start <= at && at < p.end);
+    let away = logged
+        .iter()
+        .filter(|e| e.helpers.contains(&staff) && counted.iter().any(|o| paused(o, e.occurred_at)));
+    assert!(away.count() >= 1, "an episode logged during a pause");
+    let template = &demo.study.template;
+    let part_watched = counted.iter().flat_map(|o| o.tasks().iter().map(move |t| (o, t))).filter(|(o, t)| {
+        template.is_digital_help(&t.values)
+            && o.pauses().iter().any(|p| t.span.start < p.start && p.start < t.span.end)
+    });
+    assert!(part_watched.count() >= 1, "help running when the observer paused");
     let gaps = logging_gap(&counted, &demo.study.template, &logged).expect("gap");
     let gap = &gaps[0];
     assert!(gap.logged_episodes >= 2 * SESSIONS, "{gap:?}");
