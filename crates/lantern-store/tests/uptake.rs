@@ -2,7 +2,7 @@
 //! nothing, blanks kept as NULL, flags replaced with their practice-month.
 
 use lantern_core::audit::Actor;
-use lantern_core::uptake::{Level, OrgKind, PomiField, PomiValues, PracticeMonth};
+use lantern_core::uptake::{tabulate, Level, OrgKind, PomiField, PomiValues, PracticeMonth};
 use lantern_store::testing;
 use lantern_store::{
     AuditFilter, PomiBatch, RegistrationRow, Store, UptakeFlag, UptakeName, UptakeWriteSummary,
@@ -26,6 +26,7 @@ contract!(
     a_changed_practice_month_replaces_the_old_with_its_flags,
     months_are_read_by_period_and_unit,
     registrations_are_all_or_nothing,
+    totals_summed_in_the_database_equal_tabulate,
 );
 
 fn actor() -> Actor {
@@ -161,4 +162,28 @@ async fn registrations_are_all_or_nothing(store: Store) {
         stored.into_iter().collect::<Vec<_>>(),
         [("A84002".to_owned(), Some(5_903)), ("A84003".to_owned(), None)]
     );
+}
+
+/// Blanks, counts above the list size, services off and on: the database's sums give exactly the
+/// counts and rates `tabulate` works out from the same rows, at every level the rows name.
+async fn totals_summed_in_the_database_equal_tabulate(store: Store) {
+    let mut months: Vec<PracticeMonth> = (0..60).map(|n| month(n, "2023-12")).collect();
+    for (i, m) in months.iter_mut().enumerate() {
+        match i % 5 {
+            0 => m.values.set(PomiField::PatientListSize, None),
+            1 => m.values.set(PomiField::TotalPatEnbld, Some(5_000)),
+            2 => m.values.set(PomiField::SysPrescEnbld, Some(1)),
+            3 => m.values.set(PomiField::PatDetCodeRecEnbld, None),
+            _ => m.values.set(PomiField::PatApptsUse, Some(i as i64 * 13)),
+        }
+    }
+    months.push(month(1, "2023-11"));
+    import(&store, &months, &[]).await;
+    let december: Vec<PracticeMonth> = months.iter().filter(|m| m.period == "2023-12").cloned().collect();
+    for level in [Level::England, Level::Region, Level::Ccg, Level::Practice] {
+        let summed = store.uptake_totals(level, "2023-12").await.expect("totals").expect("a level rows name");
+        assert_eq!(summed, tabulate(level, &december, None), "{level:?}");
+    }
+    assert!(store.uptake_totals(Level::Pcn, "2023-12").await.expect("totals").is_none());
+    assert!(store.uptake_totals(Level::England, "2020-01").await.expect("totals").expect("level").is_empty());
 }

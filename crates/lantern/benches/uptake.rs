@@ -8,8 +8,10 @@
 //!    migration), what `lantern migrate` alone costs on a new file, and `read_pomi_file` alone timed in
 //!    this process (read and check, nothing stored).
 //! 2. England table: in this process, the store opened on the last import's database, then
-//!    `Store::uptake_months(Some(month), None)` + `tabulate(Level::England, …)` for one month (default the
-//!    latest in the file), timed over many runs after a warm-up, and the same for all months.
+//!    `Store::uptake_totals(Level::England, month)` (the month summed in the database, as the CLI and the
+//!    API do) for one month (default the latest in the file), timed over many runs after a warm-up, and
+//!    the same for all months. The row path the pages use for map-placed units (`uptake_months` then
+//!    `tabulate`) is timed too, for comparison.
 //! 3. DuckDB (PyPI `duckdb`, run by `bench/duckdb_uptake.py`): loads the same file into a practice-month
 //!    table and computes the same England table, timed the same way. It runs four times, each in a
 //!    process of its own so that each has its own memory peak: single-threaded and with DuckDB's default
@@ -263,16 +265,26 @@ struct Tables {
     period: String,
     one_month_ms: Vec<f64>,
     all_months_ms: Vec<f64>,
-    /// The one-month table's two steps timed apart: the store read, and `tabulate` of what it read.
+    /// The row path (every practice-month read, then `tabulate`), which the pages use for units the map
+    /// places, timed apart for comparison.
     read_ms: Vec<f64>,
     tabulate_ms: Vec<f64>,
     one_month: Vec<UnitUptake>,
     all_months: Vec<UnitUptake>,
 }
 
+/// The England table as `lantern report uptake` and the API work it out: each month summed in the
+/// database (`Store::uptake_totals`).
 async fn england(store: &Store, period: Option<&str>) -> Vec<UnitUptake> {
-    let months = store.uptake_months(period, None).await.expect("uptake months");
-    tabulate(Level::England, &months, None)
+    let periods = match period {
+        Some(period) => vec![period.to_owned()],
+        None => store.uptake_periods().await.expect("periods"),
+    };
+    let mut table = Vec::new();
+    for period in periods {
+        table.extend(store.uptake_totals(Level::England, &period).await.expect("totals").expect("England"));
+    }
+    table
 }
 
 async fn timed(store: &Store, period: Option<&str>, iterations: usize, warmup: usize) -> Vec<f64> {
@@ -556,7 +568,9 @@ fn main() {
     // 2. The England table, in-process, from the last import's database.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let mine = runtime.block_on(tables(&database, &settings));
-    println!("\n== Lantern England table: Store::uptake_months + tabulate(Level::England), in-process");
+    println!(
+        "\n== Lantern England table: Store::uptake_totals(Level::England), summed in SQLite, in-process"
+    );
     println!(
         "  {}        p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} runs)",
         mine.period,
@@ -566,7 +580,7 @@ fn main() {
         mine.one_month_ms.len()
     );
     println!(
-        "                 of which Store::uptake_months p50 {:.2} ms ({} practice-months read), tabulate p50 {:.2} ms",
+        "                 row path instead: Store::uptake_months p50 {:.2} ms ({} practice-months read), tabulate p50 {:.2} ms",
         percentile(&mine.read_ms, 0.5),
         mine.one_month.first().map_or(0, |u| u.counts.practices),
         percentile(&mine.tabulate_ms, 0.5)

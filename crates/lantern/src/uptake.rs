@@ -67,8 +67,18 @@ pub async fn report(
     let unit = code.as_deref().map(|c| (level, c));
     // PCN is in no POMI file and CCG-era files name no ICB: read the month whole, place by the map,
     // then keep the unit asked for.
-    let months = store.uptake_months(period, unit.filter(|_| !level.needs_places())).await?;
-    let mut table = if level.needs_places() {
+    // One month at a level the rows name is summed in the database; anything else reads the rows.
+    let summed = match (period, &code) {
+        (Some(period), None) => store.uptake_totals(level, period).await?,
+        _ => None,
+    };
+    let months = match summed {
+        Some(_) => Vec::new(),
+        None => store.uptake_months(period, unit.filter(|_| !level.needs_places())).await?,
+    };
+    let mut table = if let Some(summed) = summed {
+        summed
+    } else if level.needs_places() {
         let places = store.uptake_places_latest().await?;
         let placed = tabulate_placed(level, &months, &places, code.as_deref());
         let unplaced = placed.unplaced_practice_months();

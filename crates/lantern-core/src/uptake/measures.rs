@@ -220,6 +220,45 @@ impl UptakeCounts {
     }
 }
 
+/// A unit's counts as a database sums them (see [`UptakeCounts::add`] for what each means): lets the
+/// store add up a month's practices in SQL and still give exactly what `add` would have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub practices: u64,
+    pub patient_list_size: i64,
+    pub total_pat_enbld: i64,
+    /// List size of the practices that gave both `Total_Pat_Enbld` and a list size.
+    pub enabled_base: i64,
+    pub new_pat_enbld: i64,
+    pub total_use: i64,
+    pub use_base: i64,
+    /// Per service in [`Service::ALL`] order: (switched on, enabled, enabled base, uses, uses base).
+    pub services: [(u64, i64, i64, i64, i64); 3],
+    pub practices_enabled_above_list: u64,
+}
+
+impl UptakeCounts {
+    pub fn from_sums(s: &Sums) -> Self {
+        let service = |i: usize| {
+            let (practices_switched_on, enabled, enabled_base, uses, uses_base) = s.services[i];
+            ServiceCounts { practices_switched_on, enabled, uses, enabled_base, uses_base }
+        };
+        UptakeCounts {
+            practices: s.practices,
+            patient_list_size: s.patient_list_size,
+            total_pat_enbld: s.total_pat_enbld,
+            new_pat_enbld: s.new_pat_enbld,
+            total_use: s.total_use,
+            appointments: service(0),
+            prescriptions: service(1),
+            record: service(2),
+            practices_enabled_above_list: s.practices_enabled_above_list,
+            enabled_base: s.enabled_base,
+            use_base: s.use_base,
+        }
+    }
+}
+
 /// One unit's uptake in one month.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitUptake {

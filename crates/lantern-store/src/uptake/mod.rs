@@ -6,6 +6,7 @@
 
 mod read;
 mod reference;
+mod totals;
 mod write;
 
 pub use reference::{ImdRow, ReferenceBatch, ReferenceRowCounts};

@@ -75,23 +75,34 @@ pub async fn table(
     let period = query.period()?;
     let code = query.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
     let unit = code.as_deref().filter(|_| matches!(level, Level::Practice | Level::Region | Level::Ccg));
-    let months = state.store.uptake_months(period.as_deref(), unit.map(|c| (level, c))).await?;
-    let places = state.store.uptake_places_latest().await?;
-    let mut placed = tabulate_placed(level, &months, &places, code.as_deref());
-    name_units(&state.store, level, &mut placed.units).await?;
-    let unplaced = placed.unplaced_practice_months();
+    // One month at a level the rows name is summed in the database; anything else reads the rows.
+    let summed = match (&period, &code) {
+        (Some(period), None) => state.store.uptake_totals(level, period).await?,
+        _ => None,
+    };
+    let (mut units, unplaced) = match summed {
+        Some(units) => (units, 0),
+        None => {
+            let months = state.store.uptake_months(period.as_deref(), unit.map(|c| (level, c))).await?;
+            let places = state.store.uptake_places_latest().await?;
+            let placed = tabulate_placed(level, &months, &places, code.as_deref());
+            let unplaced = placed.unplaced_practice_months();
+            (placed.units, unplaced)
+        }
+    };
+    name_units(&state.store, level, &mut units).await?;
     if !query.csv()? {
         return Ok(Json(serde_json::json!({
             "attribution": ATTRIBUTION,
             "level": level,
             "unplaced_practice_months": unplaced,
-            "units": placed.units,
+            "units": units,
         }))
         .into_response());
     }
     audit_export(&state, &user, serde_json::json!({ "level": level, "code": code, "period": period }))
         .await?;
-    Ok(csv_response(&format!("uptake-{}.csv", level.code()), table_csv(&placed.units)))
+    Ok(csv_response(&format!("uptake-{}.csv", level.code()), table_csv(&units)))
 }
 
 #[utoipa::path(get, path = "/api/v1/uptake/practices/{code}", tag = "uptake", params(("code" = String, Path, description = "Practice ODS code"), UptakeQuery),
