@@ -15,6 +15,7 @@ pub mod dates;
 pub mod episodes_csv;
 pub mod epraccur;
 pub mod imd;
+mod inflate;
 pub(crate) mod lines;
 pub mod oc;
 pub mod places;

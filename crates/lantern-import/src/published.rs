@@ -48,12 +48,12 @@ pub fn with_table<T>(path: &Path, read: impl FnOnce(&mut dyn Read) -> T) -> Resu
             };
             return Err(SourceError::CsvCount { path: shown, found });
         };
-        let mut entry = archive.by_name(name).map_err(zip_error)?;
-        Ok(read(&mut entry))
+        let entry = archive.by_name(name).map_err(zip_error)?;
+        Ok(crate::inflate::read_ahead(entry, read))
     } else if magic.starts_with(&GZIP_MAGIC) {
         // Multi-member, as `cat a.gz b.gz` makes and some publishers' tools write.
-        let mut decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
-        Ok(read(&mut decoder))
+        let decoder = flate2::read::MultiGzDecoder::new(BufReader::new(file));
+        Ok(crate::inflate::read_ahead(decoder, read))
     } else {
         let mut reader = BufReader::with_capacity(1 << 16, file);
         Ok(read(&mut reader))

@@ -24,6 +24,7 @@ pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
         Err(e) => return Err(ImportErrors::single(1, None, format!("Could not read the file: {e}"))),
     };
     let mut tally = Tally::new(header.org_kind);
+    let mut cache = Cache::default();
     let mut errors = ImportErrors::default();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -31,7 +32,7 @@ pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
             Ok(true) => {
                 tally.rows_read += 1;
                 let line = start_line(&mut reader, &record);
-                if let Err(row_errors) = add_row(&mut tally, &header, &record, line) {
+                if let Err(row_errors) = add_row(&mut tally, &header, &record, line, &mut cache) {
                     row_errors.into_iter().for_each(|e| errors.push(e));
                 }
             }
@@ -89,7 +90,13 @@ impl<'r> Row<'r> {
     }
 }
 
-fn add_row(tally: &mut Tally, header: &Header, record: &ByteRecord, line: u64) -> Result<(), Vec<RowError>> {
+fn add_row(
+    tally: &mut Tally,
+    header: &Header,
+    record: &ByteRecord,
+    line: u64,
+    cache: &mut Cache,
+) -> Result<(), Vec<RowError>> {
     if record.len() != header.width {
         let message = format!(
             "This row has {} fields but the header has {}; look for a missing or extra comma or an unclosed quote",
@@ -99,6 +106,83 @@ fn add_row(tally: &mut Tally, header: &Header, record: &ByteRecord, line: u64) -
         return Err(vec![RowError::new(line, None, message)]);
     }
     let mut row = Row { header, record, line, errors: Vec::new() };
+    // The practice-month's cells first, so a row's problems are listed in the file's column order.
+    if !cache.holds(header, record) {
+        cache.keys = None;
+        if let Some(keys) = practice_month_keys(&mut row, tally) {
+            cache.remember(header, record, keys);
+        }
+    }
+    let field_text = row.text(header.field);
+    let field = PomiField::parse(field_text);
+    if field.is_none() {
+        row.fail(header.field, format!("{field_text:?} is not a POMI field (such as Total_Pat_Enbld)"));
+    }
+    let value = parse_value(&mut row, field);
+    let (Some(keys), Some(field), Some(value)) = (cache.keys.as_ref(), field, value) else {
+        return Err(row.errors);
+    };
+    if !row.errors.is_empty() {
+        return Err(row.errors);
+    }
+    let Keys { period, practice, supplier, region, org, icb } = keys;
+    let placement = Placement { supplier, region, org, icb: icb.as_deref() };
+    tally.add(practice, period, line, placement, (field, value)).map_err(|(column, message)| {
+        let at = match column {
+            Column::Supplier => header.supplier,
+            Column::Region => header.region,
+            Column::Org => header.org,
+            Column::Icb => header.icb.unwrap_or(header.org),
+            Column::Field => header.field,
+        };
+        vec![RowError::new(line, Some(header.name(at)), message)]
+    })
+}
+
+/// What a practice-month's rows share: all thirteen of its rows carry the same date, practice, supplier
+/// and organisation cells, so they are checked once and the next twelve rows only compared.
+struct Keys {
+    period: String,
+    practice: OdsCode,
+    supplier: String,
+    region: String,
+    org: String,
+    icb: Option<String>,
+}
+
+#[derive(Default)]
+struct Cache {
+    /// The raw cells the keys were read from, in [`key_columns`] order.
+    raw: Vec<Vec<u8>>,
+    keys: Option<Keys>,
+}
+
+fn key_columns(header: &Header) -> impl Iterator<Item = usize> + '_ {
+    [header.date, header.practice, header.supplier, header.region, header.org]
+        .into_iter()
+        .chain(header.icb)
+        .chain(header.practice_name)
+        .chain(header.region_name)
+        .chain(header.org_name)
+        .chain(header.icb_name)
+}
+
+impl Cache {
+    fn holds(&self, header: &Header, record: &ByteRecord) -> bool {
+        self.keys.is_some()
+            && key_columns(header).zip(&self.raw).all(|(at, raw)| record.get(at) == Some(raw.as_slice()))
+    }
+
+    fn remember(&mut self, header: &Header, record: &ByteRecord, keys: Keys) {
+        self.raw.clear();
+        self.raw.extend(key_columns(header).map(|at| record.get(at).unwrap_or_default().to_vec()));
+        self.keys = Some(keys);
+    }
+}
+
+/// Reads and checks the practice-month's cells of a row, and notes the names it gives.
+fn practice_month_keys(row: &mut Row<'_>, tally: &mut Tally) -> Option<Keys> {
+    let header = row.header;
     let date_text = row.text(header.date);
     let period = match parse_date(date_text) {
         Some(date) => Some(month_of(date)),
@@ -115,21 +199,13 @@ fn add_row(tally: &mut Tally, header: &Header, record: &ByteRecord, line: u64) -
             None
         }
     };
-    let field_text = row.text(header.field);
-    let field = PomiField::parse(field_text);
-    if field.is_none() {
-        row.fail(header.field, format!("{field_text:?} is not a POMI field (such as Total_Pat_Enbld)"));
-    }
-    let value = parse_value(&mut row, field);
     let supplier = row.text(header.supplier).to_owned();
     let region = row.code(header.region);
     let org = row.code(header.org);
     let icb = header.icb.map(|at| row.text(at).to_ascii_uppercase()).filter(|c| !c.is_empty());
-    let (Some(period), Some(practice), Some(field), Some(value)) = (period, practice, field, value) else {
-        return Err(row.errors);
-    };
+    let (period, practice) = (period?, practice?);
     if !row.errors.is_empty() {
-        return Err(row.errors);
+        return None;
     }
     let names = [
         ("practice", header.practice_name, practice.as_str()),
@@ -142,17 +218,7 @@ fn add_row(tally: &mut Tally, header: &Header, record: &ByteRecord, line: u64) -
             tally.name(kind, code, name, &period);
         }
     }
-    let placement = Placement { supplier: &supplier, region: &region, org: &org, icb: icb.as_deref() };
-    tally.add(&practice, &period, line, placement, (field, value)).map_err(|(column, message)| {
-        let at = match column {
-            Column::Supplier => header.supplier,
-            Column::Region => header.region,
-            Column::Org => header.org,
-            Column::Icb => header.icb.unwrap_or(header.org),
-            Column::Field => header.field,
-        };
-        vec![RowError::new(line, Some(header.name(at)), message)]
-    })
+    Some(Keys { period, practice, supplier, region, org, icb })
 }
 
 /// Which column a problem found while adding a row to its practice-month is in.
