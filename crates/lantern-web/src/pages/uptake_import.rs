@@ -12,9 +12,8 @@ use crate::uptake::upload::{import, KINDS};
 use crate::uptake::ATTRIBUTION;
 use crate::AppState;
 use askama::Template;
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::io::Write;
 
@@ -85,15 +84,18 @@ async fn receive(mut multipart: Multipart) -> Result<Upload, String> {
     Ok(upload)
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> Response {
-    // Anything but the page's own multipart form carries no token it could have read: refused as such.
-    let Ok(multipart) = multipart else {
-        return csrf::rejected(&user, &LogForm::default())
-            .unwrap_or_else(|| StatusCode::BAD_REQUEST.into_response());
+pub async fn submit(State(state): State<AppState>, user: CurrentUser, request: Request) -> Response {
+    let multipart_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart_form {
+        return not_multipart(&user, request).await;
+    }
+    let multipart = match Multipart::from_request(request, &state).await {
+        Ok(multipart) => multipart,
+        Err(rejection) => return (StatusCode::BAD_REQUEST, rejection.body_text()).into_response(),
     };
     let shell = match Shell::for_user(&state, &user, "Load published data", "/network/uptake").await {
         Ok(shell) => shell,
@@ -130,5 +132,17 @@ pub async fn submit(
             render(&page).into_response()
         }
         Err(reason) => refused(page, "file", format!("Nothing was loaded from {}: {reason}", upload.name)),
+    }
+}
+
+/// Only the page's own multipart form carries a file. Any other form is refused as a form without the
+/// page's token is (403); one that does carry the token is the wrong kind of form (415).
+async fn not_multipart(user: &CurrentUser, request: Request) -> Response {
+    let body = axum::body::to_bytes(request.into_body(), crate::MAX_BODY_BYTES).await.unwrap_or_default();
+    match csrf::rejected(user, &LogForm::parse(&body)) {
+        Some(refusal) => refusal,
+        None => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the file with the page's upload form.").into_response()
+        }
     }
 }
