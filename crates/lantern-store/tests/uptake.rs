@@ -136,6 +136,13 @@ async fn months_are_read_by_period_and_unit(store: Store) {
     assert_eq!(count(None, Some((Level::Ccg, "01x"))).await, 4);
     assert_eq!(count(Some("2023-11"), Some((Level::Icb, "QK1"))).await, 4);
     assert_eq!(count(Some("2024-01"), None).await, 0);
+    let of =
+        store.uptake_months_of(&["A00001".into(), "A00003".into(), "Z99999".into()]).await.expect("read");
+    let keys: Vec<(&str, &str)> = of.iter().map(|m| (m.period.as_str(), m.practice.as_str())).collect();
+    assert_eq!(
+        keys,
+        [("2023-11", "A00001"), ("2023-11", "A00003"), ("2023-12", "A00001"), ("2023-12", "A00003")]
+    );
     assert_eq!(
         store.uptake_names("region").await.expect("names").get("Y54").map(String::as_str),
         Some("NORTH")

@@ -129,3 +129,29 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Every month held of the practices given, ordered by month then practice: what a PCN or an ICB
+    /// placed by the practice map needs, without reading the whole country.
+    pub async fn uptake_months_of(&self, practices: &[String]) -> Result<Vec<PracticeMonth>, StoreError> {
+        let mut months = Vec::new();
+        // Well under both backends' limits on parameters per statement.
+        for chunk in practices.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT {} FROM uptake_pomi WHERE practice IN ({})",
+                pomi_columns().join(", "),
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for practice in chunk {
+                query = query.bind(practice.clone());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                months.push(practice_month(&row)?);
+            }
+        }
+        months.sort_by(|a, b| (&a.period, &a.practice).cmp(&(&b.period, &b.practice)));
+        Ok(months)
+    }
+}

@@ -10,10 +10,10 @@ use lantern_core::uptake::measures::ENGLAND;
 use lantern_core::uptake::oc::{tabulate_oc, OcUnit};
 use lantern_core::uptake::peers::{peer_ranks, Measure};
 use lantern_core::uptake::placed::{mapped_unit, placed_unit};
-use lantern_core::uptake::{tabulate, tabulate_placed, Level, PracticeMonth, UnitUptake};
+use lantern_core::uptake::{tabulate, tabulate_placed, Level, PracticeMonth, PracticePlace, UnitUptake};
 use lantern_store::Store;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkUptake {
@@ -72,6 +72,36 @@ pub fn child_level(level: Level) -> Level {
     }
 }
 
+/// The practice-months that can fall in the organisation: read by the column the rows carry, or, for a
+/// unit the map places, by the practices the map puts there (plus, for an ICB, rows naming it).
+async fn scope_months(
+    store: &Store,
+    level: Level,
+    code: &str,
+    places: &HashMap<String, PracticePlace>,
+) -> Result<Vec<PracticeMonth>, ApiError> {
+    Ok(match level {
+        Level::England => store.uptake_months(None, None).await?,
+        Level::Region | Level::Ccg | Level::Practice => {
+            store.uptake_months(None, Some((level, code))).await?
+        }
+        Level::Pcn | Level::Icb => {
+            let mut practices: Vec<String> = places
+                .values()
+                .filter(|p| mapped_unit(level, &p.practice, Some(p)) == Some(code))
+                .map(|p| p.practice.clone())
+                .collect();
+            if level == Level::Icb {
+                let named = store.uptake_months(None, Some((Level::Icb, code))).await?;
+                practices.extend(named.into_iter().map(|m| m.practice));
+            }
+            practices.sort();
+            practices.dedup();
+            store.uptake_months_of(&practices).await?
+        }
+    })
+}
+
 pub async fn network_uptake(
     store: &Store,
     level: Level,
@@ -86,8 +116,8 @@ pub async fn network_uptake(
             .ok_or_else(|| ApiError::BadRequest(format!("code: give the {} code", level.code())))?,
     };
     let places = store.uptake_places_latest().await?;
-    let all = store.uptake_months(None, None).await?;
-    let in_scope: Vec<PracticeMonth> = all
+    let in_scope: Vec<PracticeMonth> = scope_months(store, level, &code, &places)
+        .await?
         .into_iter()
         .filter(|row| level == Level::England || placed_unit(level, row, &places) == Some(code.as_str()))
         .collect();
