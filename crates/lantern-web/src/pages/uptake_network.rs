@@ -38,6 +38,8 @@ struct Row {
     cells: Vec<String>,
     spark: Sparkline,
     percentile: Option<String>,
+    /// Shares aged 65+ and 75+, for practices.
+    ages: Option<(String, String)>,
 }
 
 struct Figures {
@@ -157,6 +159,12 @@ fn view(f: &NetworkUptake, sort: Sort) -> Figures {
             ],
             spark: Sparkline::new(&r.series, 100.0),
             percentile: r.percentile.map(ordinal),
+            ages: practices.then(|| {
+                let pct = |s: Option<f64>| {
+                    s.map_or_else(|| "not known".to_owned(), |s| format!("{}%", decimal(s, 1)))
+                };
+                (pct(r.aged_65_plus), pct(r.aged_75_plus))
+            }),
         })
         .collect();
     let total = f

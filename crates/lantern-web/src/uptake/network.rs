@@ -4,6 +4,7 @@
 
 use super::{is_synthetic, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
 use crate::ApiError;
+use lantern_core::uptake::age::{age_profiles, AgeProfile};
 use lantern_core::uptake::equity::{deprivation_quintiles, residuals, uptake_by_quintile, EquityTable, Fit};
 use lantern_core::uptake::equity::{QuintileBand, Residual};
 use lantern_core::uptake::measures::ENGLAND;
@@ -54,6 +55,10 @@ pub struct UnitRow {
     pub change: Option<f64>,
     /// Practices only: percentile among all England's practices on the headline share.
     pub percentile: Option<f64>,
+    /// Practices only: the shares of registered patients aged 65 and over and 75 and over, at the
+    /// latest age-band extract held (its own month, usually not the uptake month).
+    pub aged_65_plus: Option<f64>,
+    pub aged_75_plus: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +156,14 @@ pub async fn network_uptake(
     let month: Vec<PracticeMonth> = store.uptake_months(Some(&period), None).await?;
     let ranks = (child == Level::Practice).then(|| peer_ranks(&month, &period, Measure::Enabled, &places));
     let at = periods.iter().position(|p| *p == period).unwrap_or(0);
+    let ages: HashMap<String, AgeProfile> = if child == Level::Practice {
+        let practices: Vec<String> =
+            table.units.iter().filter(|u| u.period == period).map(|u| u.code.clone()).collect();
+        let bands = store.uptake_age_bands_of_many(&practices).await?;
+        age_profiles(&bands).practices.into_iter().map(|a| (a.practice.clone(), a)).collect()
+    } else {
+        HashMap::new()
+    };
     let units = table
         .units
         .iter()
@@ -166,6 +179,8 @@ pub async fn network_uptake(
                 series: line,
                 change,
                 percentile: ranks.as_ref().and_then(|r| r.get(&unit.code)).map(|r| r.england.percentile),
+                aged_65_plus: ages.get(&unit.code).and_then(|a| a.share_65_plus),
+                aged_75_plus: ages.get(&unit.code).and_then(|a| a.share_75_plus),
             }
         })
         .collect();

@@ -5,7 +5,7 @@
 
 use crate::common::{actor, json_of, TestApp, PCN, PRACTICE};
 use lantern_core::access::Role;
-use lantern_core::uptake::{OrgKind, PomiField, PomiValues, PracticeMonth, PracticePlace};
+use lantern_core::uptake::{AgeBandCount, OrgKind, PomiField, PomiValues, PracticeMonth, PracticePlace, Sex};
 use lantern_store::{testing, ImdRow, PomiBatch, ReferenceBatch, UptakeName};
 use serde_json::{json, Value};
 
@@ -79,6 +79,23 @@ async fn seed(app: &TestApp) {
         .import_imd(ReferenceBatch { rows: &imd, flags: &[], names: &[], file: &file }, &actor())
         .await
         .expect("imd");
+    // A81001: 50 patients of each sex in each of the 20 bands: 2,000 in all, 700 aged 65+, 500 aged 75+.
+    let bands: Vec<AgeBandCount> = [Sex::Female, Sex::Male]
+        .into_iter()
+        .flat_map(|sex| {
+            (0..20).map(move |b| AgeBandCount {
+                period: "2025-12".into(),
+                practice: PRACTICE.into(),
+                sex,
+                band_from: b * 5,
+                patients: Some(50),
+            })
+        })
+        .collect();
+    store
+        .import_age_bands(ReferenceBatch { rows: &bands, flags: &[], names: &[], file: &file }, &actor())
+        .await
+        .expect("age bands");
 }
 
 fn text_of(html: &str, id: &str) -> String {
@@ -115,6 +132,8 @@ async fn a_practice_sees_its_uptake_peers_deprivation_and_the_help_beside_it() {
     assert_eq!(peers, ["A81001", "A81002", "A81003", "A81004"], "the PCN's practices");
     assert_eq!(api["deprivation"]["quintile"], 5, "the highest score is the most deprived fifth");
     assert_eq!(api["hidden_work"]["episodes"], 9);
+    assert_eq!(api["age"]["share_65_plus"], 35.0);
+    assert_eq!(api["age"]["share_75_plus"], 25.0);
     let per_1000 = api["hidden_work"]["episodes_per_1000"].as_f64().expect("rate");
     assert!((per_1000 - 0.9).abs() < 1e-9, "9 episodes per 10,000 patients: {per_1000}");
 
@@ -157,6 +176,9 @@ async fn analysts_compare_units_see_the_quintiles_and_the_lagging_practice() {
         "the lagging practice is listed"
     );
     assert!(html.contains("class=\"lantern-sparkline\""), "rows carry sparklines");
+    let row = &html[html.find("Practice 0<").expect("A81001's row")..];
+    let row = &row[..row.find("</tr>").expect("row end")];
+    assert!(row.contains(">35.0%</td>") && row.contains(">25.0%</td>"), "65+ and 75+ beside uptake: {row}");
     // Sorting by name puts A81001's row first.
     let sorted = browser.get_html("/network/uptake?level=icb&code=QHM&sort=name&dir=asc").await;
     let first = sorted.find("Practice 0").expect("row");

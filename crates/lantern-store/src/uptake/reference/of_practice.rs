@@ -27,3 +27,31 @@ impl Store {
         rows.iter().map(OcMonth::read).collect()
     }
 }
+
+impl Store {
+    /// The age bands of the practices given at the latest extract held, ordered by practice, sex and
+    /// band: an analyst's table of one organisation's practices, without the national file.
+    pub async fn uptake_age_bands_of_many(
+        &self,
+        practices: &[String],
+    ) -> Result<Vec<AgeBandCount>, StoreError> {
+        let mut bands = Vec::new();
+        for chunk in practices.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT {} FROM uptake_age_bands WHERE period = (SELECT MAX(period) FROM uptake_age_bands) \
+                 AND practice IN ({}) ORDER BY practice, sex, band_from",
+                AgeBandCount::COLUMNS.join(", "),
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for practice in chunk {
+                query = query.bind(practice.clone());
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                bands.push(AgeBandCount::read(&row)?);
+            }
+        }
+        Ok(bands)
+    }
+}
