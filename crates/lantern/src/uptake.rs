@@ -40,6 +40,22 @@ pub async fn import_registrations(store: &Store, file: &Path) -> anyhow::Result<
     Ok(())
 }
 
+/// The report options both uptake reports take, checked: the level, the month and the format.
+fn options(level: &str, period: Option<&str>, format: &str) -> anyhow::Result<(Level, Option<String>)> {
+    if !matches!(format, "csv" | "json") {
+        bail!("--format must be csv or json, not {format:?}");
+    }
+    let Some(level) = Level::parse(level) else {
+        let levels: Vec<&str> = Level::ALL.iter().map(|l| l.code()).collect();
+        bail!("--level must be one of {} (sub-icb is the same as ccg), not {level:?}", levels.join(", "));
+    };
+    let period = match period.map(lantern_web::uptake::parse_month).transpose() {
+        Ok(period) => period,
+        Err(_) => bail!("--period must be a month like 2018-04, not {:?}", period.unwrap_or_default()),
+    };
+    Ok((level, period))
+}
+
 /// Prints the uptake table for each unit at `level` (only `code` when given) and month (only `period`).
 pub async fn report(
     store: &Store,
@@ -48,21 +64,8 @@ pub async fn report(
     period: Option<&str>,
     format: &str,
 ) -> anyhow::Result<()> {
-    if !matches!(format, "csv" | "json") {
-        bail!("--format must be csv or json, not {format:?}");
-    }
-    let Some(level) = Level::parse(level) else {
-        let levels: Vec<&str> = Level::ALL.iter().map(|l| l.code()).collect();
-        bail!("--level must be one of {} (sub-icb is the same as ccg), not {level:?}", levels.join(", "));
-    };
-    if let Some(period) = period {
-        let ok = period.len() == 7
-            && period.as_bytes()[4] == b'-'
-            && period.bytes().enumerate().all(|(i, b)| i == 4 || b.is_ascii_digit());
-        if !ok {
-            bail!("--period must be a month like 2018-04, not {period:?}");
-        }
-    }
+    let (level, period) = options(level, period, format)?;
+    let period = period.as_deref();
     let code = code.map(|c| c.trim().to_ascii_uppercase());
     let unit = code.as_deref().map(|c| (level, c));
     // PCN is in no POMI file and CCG-era files name no ICB: read the month whole, place by the map,
@@ -128,15 +131,7 @@ pub async fn report_oc(
     period: Option<&str>,
     format: &str,
 ) -> anyhow::Result<()> {
-    if !matches!(format, "csv" | "json") {
-        bail!("--format must be csv or json, not {format:?}");
-    }
-    let Some(level) = Level::parse(level) else {
-        let levels: Vec<&str> = Level::ALL.iter().map(|l| l.code()).collect();
-        bail!("--level must be one of {}, not {level:?}", levels.join(", "));
-    };
-    let period =
-        period.map(lantern_web::uptake::parse_month).transpose().map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let (level, period) = options(level, period, format)?;
     let code = code.map(|c| c.trim().to_ascii_uppercase());
     let table = lantern_web::uptake::oc_table(store, level, code.as_deref(), period.as_deref())
         .await

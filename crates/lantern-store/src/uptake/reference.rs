@@ -135,7 +135,7 @@ impl Store {
             .iter()
             .filter(|f| f.source == T::SOURCE && written.contains(&(f.period.clone(), f.practice.clone())))
             .collect();
-        insert_flags(&mut w.tx, self.backend, &flags).await?;
+        insert_flags(&mut w.tx, self.backend, &flags, false).await?;
         upsert_names(&mut w.tx, self.backend, batch.names).await?;
         let detail = serde_json::json!({ "file": batch.file, "stored": summary });
         let action = format!("import.{}", T::SOURCE);

@@ -2,10 +2,10 @@
 //! Rows already stored with the same content are left alone and counted as unchanged, so importing the
 //! same file twice changes nothing; a row whose content differs replaces the stored one, with its flags.
 
-use super::reference::batch::{insert_rows, upsert_names};
+use super::reference::batch::{insert_flags, insert_rows, upsert_names};
 use super::{bind_month, pomi_columns, practice_month, UptakeFlag, UptakeName};
 use crate::audit::append;
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::uptake::PracticeMonth;
 use serde::Serialize;
@@ -86,7 +86,7 @@ impl Store {
             .iter()
             .filter(|f| written.contains(&(f.period.as_str(), f.practice.as_str())))
             .collect();
-        insert_flags(&mut w.tx, self.backend, &flags).await?;
+        insert_flags(&mut w.tx, self.backend, &flags, true).await?;
         upsert_names(&mut w.tx, self.backend, batch.names).await?;
         let detail = serde_json::json!({ "file": batch.file, "stored": summary });
         append(&mut w.tx, self.backend, AuditEntry::new(actor, "import.pomi").after(&detail)).await?;
@@ -147,7 +147,7 @@ impl Store {
             changed.iter().map(|r| (r.period.as_str(), r.practice.as_str())).collect();
         let flags: Vec<&UptakeFlag> =
             flags.iter().filter(|f| written.contains(&(f.period.as_str(), f.practice.as_str()))).collect();
-        insert_flags(&mut w.tx, self.backend, &flags).await?;
+        insert_flags(&mut w.tx, self.backend, &flags, true).await?;
         let detail = serde_json::json!({ "file": file, "stored": summary });
         append(&mut w.tx, self.backend, AuditEntry::new(actor, "import.registrations").after(&detail))
             .await?;
@@ -173,22 +173,4 @@ async fn stored_months(
         }
     }
     Ok(stored)
-}
-
-async fn insert_flags(
-    tx: &mut Transaction<'static, Any>,
-    backend: Backend,
-    flags: &[&UptakeFlag],
-) -> Result<(), StoreError> {
-    let columns = ["source", "practice", "period", "kind", "field", "detail"];
-    let tail = "ON CONFLICT (source, period, practice, kind, field) DO UPDATE SET detail = excluded.detail";
-    insert_rows(tx, backend, "uptake_flags", &columns, tail, flags, |q, f| {
-        q.bind(f.source.clone())
-            .bind(f.practice.clone())
-            .bind(f.period.clone())
-            .bind(f.kind.clone())
-            .bind(f.field.clone())
-            .bind(f.detail.clone())
-    })
-    .await
 }

@@ -50,6 +50,11 @@ impl UptakeQuery {
         }
     }
 
+    /// The unit's code as stored (upper case), None when not given.
+    fn code(&self) -> Option<String> {
+        self.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty())
+    }
+
     fn period(&self) -> Result<Option<String>, ApiError> {
         self.period.as_deref().map(parse_month).transpose()
     }
@@ -73,7 +78,7 @@ pub async fn table(
 ) -> Result<Response, ApiError> {
     let level = query.level()?;
     let period = query.period()?;
-    let code = query.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+    let code = query.code();
     let unit = code.as_deref().filter(|_| matches!(level, Level::Practice | Level::Region | Level::Ccg));
     // One month at a level the rows name is summed in the database; anything else reads the rows.
     let summed = match (&period, &code) {
@@ -183,7 +188,7 @@ pub async fn online_consultations(
 ) -> Result<Response, ApiError> {
     let level = query.level()?;
     let period = query.period()?;
-    let code = query.code.as_deref().map(|c| c.trim().to_ascii_uppercase()).filter(|c| !c.is_empty());
+    let code = query.code();
     let table = oc_table(&state.store, level, code.as_deref(), period.as_deref()).await?;
     if !query.csv()? {
         return Ok(Json(serde_json::json!({ "attribution": ATTRIBUTION, "level": level, "table": table }))

@@ -98,14 +98,20 @@ pub(super) async fn delete_units<T: Table>(
     Ok(())
 }
 
-/// Flags of practices whose rows were just written (their old flags were deleted with them).
-pub(super) async fn insert_flags(
+/// Flags of practices whose rows were just written. With `replace`, a flag already stored takes the new
+/// detail (POMI keeps the flags of unchanged practice-months); without, the first stored stands.
+pub(in crate::uptake) async fn insert_flags(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     flags: &[&UptakeFlag],
+    replace: bool,
 ) -> Result<(), StoreError> {
     let columns = ["source", "practice", "period", "kind", "field", "detail"];
-    let tail = "ON CONFLICT (source, period, practice, kind, field) DO NOTHING";
+    let tail = if replace {
+        "ON CONFLICT (source, period, practice, kind, field) DO UPDATE SET detail = excluded.detail"
+    } else {
+        "ON CONFLICT (source, period, practice, kind, field) DO NOTHING"
+    };
     insert_rows(tx, backend, "uptake_flags", &columns, tail, flags, |q, f| {
         q.bind(f.source.clone())
             .bind(f.practice.clone())
