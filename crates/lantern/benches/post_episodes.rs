@@ -19,6 +19,9 @@
 //!
 //! It prints figures and asserts nothing about them, but exits non-zero if any request failed.
 
+#[path = "support/machine.rs"]
+mod machine;
+
 use jiff::Timestamp;
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::episode::{EpisodeInput, PracticeContext};
@@ -211,62 +214,14 @@ fn note(phase: &str, i: usize) -> String {
     format!("bench {phase} episode {i}")
 }
 
-fn command_output(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-/// The filesystem and device holding `dir`, from the longest matching mount point in /proc/mounts.
-fn filesystem(dir: &Path) -> String {
-    let Ok(mounts) = std::fs::read_to_string("/proc/mounts") else { return "filesystem unknown".into() };
-    mounts
-        .lines()
-        .filter_map(|line| {
-            let mut fields = line.split_whitespace();
-            let (device, point, kind) = (fields.next()?, fields.next()?, fields.next()?);
-            dir.starts_with(point).then(|| (point.len(), format!("{kind} on {device}")))
-        })
-        .max_by_key(|(len, _)| *len)
-        .map_or_else(|| "filesystem unknown".into(), |(_, description)| description)
-}
-
 fn print_machine(dir: &Path, settings: &Settings) {
-    let manifest = env!("CARGO_MANIFEST_DIR");
-    let commit = command_output("git", &["-C", manifest, "rev-parse", "--short=12", "HEAD"]).map(|c| {
-        // Read-only checks (neither refreshes the index): tracked changes, then untracked files.
-        let clean = Command::new("git")
-            .args(["-C", manifest, "diff-index", "--quiet", "HEAD", "--"])
-            .status()
-            .is_ok_and(|s| s.success())
-            && command_output("git", &["-C", manifest, "ls-files", "--others", "--exclude-standard", ":/"])
-                .is_some_and(|untracked| untracked.is_empty());
-        if clean {
-            c
-        } else {
-            format!("{c} + uncommitted changes")
-        }
-    });
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
-        info.lines()
-            .find(|l| l.starts_with("model name"))
-            .and_then(|l| l.split(':').nth(1))
-            .map(str::trim)
-            .map(str::to_owned)
-    });
-    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
     println!("Lantern POST /api/v1/episodes benchmark, {}", Timestamp::now().strftime("%Y-%m-%d %H:%M UTC"));
-    println!(
-        "  cores        {cores} (available parallelism){}",
-        cpu.map(|c| format!(", {c}")).unwrap_or_default()
-    );
-    println!("  os           {}", command_output("uname", &["-srm"]).unwrap_or_else(|| "unknown".into()));
-    println!("  commit       {}", commit.unwrap_or_else(|| "unknown (no git)".into()));
+    println!("  cores        {}", machine::cores());
+    println!("  os           {}", machine::os());
+    println!("  commit       {}", machine::commit());
     println!("  server       {LANTERN}");
-    println!(
-        "  build        {}",
-        if cfg!(debug_assertions) { "debug (figures mean little)" } else { "release" }
-    );
-    println!("  databases    {} ({})", dir.display(), filesystem(dir));
+    println!("  build        {}", machine::build());
+    println!("  databases    {} ({})", dir.display(), machine::filesystem(dir));
     println!(
         "  workload     {} episodes per measurement after {} warm-up, {} concurrent clients{}",
         settings.requests,

@@ -5,8 +5,8 @@ use crate::figures::{Question, SUPPRESSED_BELOW};
 use crate::lantern::Answer;
 use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
 pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/duckdb_dashboard.py");
@@ -22,35 +22,7 @@ pub struct DuckOutput {
     pub answers: Vec<Answer>,
 }
 
-fn has_duckdb(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import duckdb"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// A Python with the `duckdb` package: `LANTERN_BENCH_PYTHON`, else a virtual environment under the
-/// target directory, created (with `pip install duckdb`) when `install` is set and it has none.
-pub fn python(install: bool) -> Option<PathBuf> {
-    if let Some(python) = std::env::var_os("LANTERN_BENCH_PYTHON") {
-        return Some(PathBuf::from(python)).filter(|p| has_duckdb(p));
-    }
-    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap_or(Path::new(".")).join("bench-venv");
-    let python = venv.join("bin/python");
-    if has_duckdb(&python) {
-        return Some(python);
-    }
-    if !install {
-        return None;
-    }
-    println!("installing DuckDB (PyPI `duckdb`) into {}", venv.display());
-    let ok = |c: &mut Command| c.status().is_ok_and(|s| s.success());
-    let created = python.exists() || ok(Command::new("python3").arg("-m").arg("venv").arg(&venv));
-    let installed = created && ok(Command::new(&python).args(["-m", "pip", "install", "--quiet", "duckdb"]));
-    (installed && has_duckdb(&python)).then_some(python)
-}
+pub use crate::duckdb_env::python;
 
 /// Writes every episode as `lantern export episodes` does; returns rows, seconds and bytes.
 pub async fn export(database: &Path, csv: &Path) -> (u64, f64, u64) {

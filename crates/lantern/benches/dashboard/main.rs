@@ -25,9 +25,13 @@
 //! the rollups differ from the episodes, or if DuckDB could not run (outside a smoke run).
 
 mod duckdb;
+#[path = "../support/duckdb_env.rs"]
+mod duckdb_env;
 mod figures;
 mod lantern;
 mod load;
+#[path = "../support/machine.rs"]
+mod machine;
 mod model;
 mod report;
 

@@ -2,7 +2,6 @@
 
 use crate::figures::Kind;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// One line of the results table.
 pub struct Row {
@@ -20,29 +19,8 @@ pub struct Row {
     pub duckdb_hwm_kb: Option<u64>,
 }
 
-/// Nearest-rank percentile of sorted values.
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-pub fn mb(kb: u64) -> String {
-    format!("{:.0}", kb as f64 / 1024.0)
-}
-
-pub fn command_output(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program).args(args).stderr(Stdio::null()).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-pub fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "unknown".into())
-}
+use crate::machine::command_output;
+pub use crate::machine::{load_average, mb, percentile};
 
 /// Free bytes on the filesystem holding `dir` (from `df`), if it can be read.
 pub fn free_bytes(dir: &Path) -> Option<u64> {
@@ -52,44 +30,13 @@ pub fn free_bytes(dir: &Path) -> Option<u64> {
 }
 
 pub fn print_machine(dir: &Path, smoke: bool) {
-    let manifest = env!("CARGO_MANIFEST_DIR");
-    let commit = command_output("git", &["-C", manifest, "rev-parse", "--short=12", "HEAD"]).map(|c| {
-        // Read-only checks (neither refreshes the index): tracked changes, then untracked files.
-        let clean = Command::new("git")
-            .args(["-C", manifest, "diff-index", "--quiet", "HEAD", "--"])
-            .status()
-            .is_ok_and(|s| s.success())
-            && command_output("git", &["-C", manifest, "ls-files", "--others", "--exclude-standard", ":/"])
-                .is_some_and(|untracked| untracked.is_empty());
-        if clean {
-            c
-        } else {
-            format!("{c} + uncommitted changes")
-        }
-    });
-    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|info| {
-        let line = info.lines().find(|l| l.starts_with("model name"))?.to_owned();
-        Some(line.split(':').nth(1)?.trim().to_owned())
-    });
-    let memory = std::fs::read_to_string("/proc/meminfo").ok().and_then(|info| {
-        let kb: u64 =
-            info.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()?;
-        Some(format!("{:.1} GiB", kb as f64 / 1024.0 / 1024.0))
-    });
-    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get);
     let now = jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M UTC");
     println!("Lantern dashboard benchmark (server time of the dashboard figures), {now}");
-    println!(
-        "  cores        {cores} (available parallelism){}",
-        cpu.map(|c| format!(", {c}")).unwrap_or_default()
-    );
-    println!("  memory       {}", memory.unwrap_or_else(|| "unknown".into()));
-    println!("  os           {}", command_output("uname", &["-srm"]).unwrap_or_else(|| "unknown".into()));
-    println!("  commit       {}", commit.unwrap_or_else(|| "unknown (no git)".into()));
-    println!(
-        "  build        {}",
-        if cfg!(debug_assertions) { "debug (figures mean little)" } else { "release" }
-    );
+    println!("  cores        {}", crate::machine::cores());
+    println!("  memory       {}", crate::machine::memory());
+    println!("  os           {}", crate::machine::os());
+    println!("  commit       {}", crate::machine::commit());
+    println!("  build        {}", crate::machine::build());
     println!("  load average {} (at start)", load_average());
     println!("  databases    {}", dir.display());
     if smoke {
