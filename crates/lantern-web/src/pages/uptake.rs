@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use lantern_core::measures::Suppressed;
 use lantern_core::uptake::measures::Share;
 use lantern_core::uptake::Service;
+use lantern_core::validation::FieldError;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -25,7 +26,7 @@ struct UptakePage {
     shell: Shell,
     practice: String,
     months: Vec<(String, bool)>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
     figures: Option<Figures>,
 }
 
@@ -75,8 +76,13 @@ pub async fn show(
         Ok(shell) => shell,
         Err(error) => return failure::page(error),
     };
-    let mut page =
-        UptakePage { shell, practice: practice.clone(), months: Vec::new(), error: None, figures: None };
+    let mut page = UptakePage {
+        shell,
+        practice: practice.clone(),
+        months: Vec::new(),
+        errors: Vec::new(),
+        figures: None,
+    };
     if practice.is_empty() {
         return render(&page).into_response();
     }
@@ -92,7 +98,7 @@ pub async fn show(
         }
         Err(ApiError::NotFound(message) | ApiError::BadRequest(message)) => {
             page.shell.has_errors = true;
-            page.error = Some(message);
+            page.errors = vec![FieldError::new("practice", message)];
             (StatusCode::NOT_FOUND, render(&page)).into_response()
         }
         Err(error) => failure::page(error),

@@ -15,6 +15,7 @@ use askama::Template;
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use lantern_core::validation::FieldError;
 use std::io::Write;
 
 /// The national files are tens of megabytes uncompressed; the default body limit is for forms.
@@ -25,14 +26,16 @@ pub const MAX_UPLOAD_BYTES: usize = 512 * 1024 * 1024;
 struct ImportPage {
     shell: Shell,
     kinds: Vec<(&'static str, &'static str, bool)>,
-    error: Option<(&'static str, String)>,
+    errors: Vec<FieldError>,
+    /// Every problem the importer found, one a line, as the command line prints them.
+    problems: Option<String>,
     done: Option<String>,
     attribution: &'static str,
 }
 
 fn page(shell: Shell, kind: &str) -> ImportPage {
     let kinds = KINDS.iter().map(|(value, label)| (*value, *label, *value == kind)).collect();
-    ImportPage { shell, kinds, error: None, done: None, attribution: ATTRIBUTION }
+    ImportPage { shell, kinds, errors: Vec::new(), problems: None, done: None, attribution: ATTRIBUTION }
 }
 
 pub async fn show(State(state): State<AppState>, user: CurrentUser) -> Response {
@@ -106,7 +109,8 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, request: R
         Err(reason) => {
             let mut page = page(shell, "pomi");
             page.shell.has_errors = true;
-            page.error = Some(("file", reason));
+            page.errors = vec![FieldError::new("file", reason.clone())];
+            page.problems = Some(reason);
             return (StatusCode::BAD_REQUEST, render(&page)).into_response();
         }
     };
@@ -117,7 +121,8 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, request: R
     let mut page = page(shell, &upload.kind);
     let refused = |mut page: ImportPage, field: &'static str, reason: String| {
         page.shell.has_errors = true;
-        page.error = Some((field, reason));
+        page.errors = vec![FieldError::new(field, reason.lines().next().unwrap_or_default())];
+        page.problems = Some(reason);
         (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
     };
     if !KINDS.iter().any(|(kind, _)| *kind == upload.kind) {

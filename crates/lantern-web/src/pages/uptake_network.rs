@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use lantern_core::access::Role;
 use lantern_core::uptake::Level;
+use lantern_core::validation::FieldError;
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -27,7 +28,7 @@ struct NetworkPage {
     levels: Vec<(&'static str, &'static str, bool)>,
     code: String,
     months: Vec<(String, bool)>,
-    error: Option<String>,
+    errors: Vec<FieldError>,
     figures: Option<Figures>,
 }
 
@@ -107,7 +108,7 @@ pub async fn show(
         levels,
         code: code.clone().unwrap_or_default(),
         months: Vec::new(),
-        error: None,
+        errors: Vec::new(),
         figures: None,
     };
     let result = match get("period").as_deref().map(parse_month).transpose() {
@@ -123,7 +124,7 @@ pub async fn show(
         }
         Err(ApiError::NotFound(message) | ApiError::BadRequest(message)) => {
             page.shell.has_errors = true;
-            page.error = Some(message);
+            page.errors = vec![FieldError::new("code", message)];
             (StatusCode::NOT_FOUND, render(&page)).into_response()
         }
         Err(error) => failure::page(error),
