@@ -7,10 +7,10 @@
 //! cannot inflate submissions per 1,000.
 
 use super::measures::{per_1000, Level, Share};
-use super::placed::mapped_unit;
+use super::placed::{group, mapped_unit};
 use super::{OcMonth, PracticePlace};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// A numerator and denominator summed over the practices that gave both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -132,21 +132,16 @@ pub fn tabulate_oc(
     places: &HashMap<String, PracticePlace>,
     code: Option<&str>,
 ) -> OcTable {
-    let mut units: BTreeMap<(&str, &str), OcCounts> = BTreeMap::new();
-    let mut unplaced: BTreeMap<&str, (Vec<String>, OcCounts)> = BTreeMap::new();
-    for month in months {
-        let Some(unit) = mapped_unit(level, &month.practice, places.get(&month.practice)) else {
-            let (practices, counts) = unplaced.entry(month.period.as_str()).or_default();
-            practices.push(month.practice.clone());
-            counts.add(month);
-            continue;
-        };
-        if code.is_some_and(|c| !c.eq_ignore_ascii_case(unit)) {
-            continue;
-        }
-        units.entry((month.period.as_str(), unit)).or_default().add(month);
-    }
-    let units = units
+    let grouped = group(
+        months,
+        |m| {
+            (m.period.as_str(), m.practice.as_str(), mapped_unit(level, &m.practice, places.get(&m.practice)))
+        },
+        code,
+        |counts: &mut OcCounts, m| counts.add(m),
+    );
+    let units = grouped
+        .units
         .into_iter()
         .map(|((period, unit), counts)| OcUnit {
             level,
@@ -157,12 +152,10 @@ pub fn tabulate_oc(
             rates: counts.rates(),
         })
         .collect();
-    let unplaced = unplaced
+    let unplaced = grouped
+        .unplaced
         .into_iter()
-        .map(|(period, (mut practices, counts))| {
-            practices.sort();
-            OcUnplaced { period: period.to_owned(), practices, counts }
-        })
+        .map(|(period, (practices, counts))| OcUnplaced { period: period.to_owned(), practices, counts })
         .collect();
     OcTable { units, unplaced }
 }

@@ -71,21 +71,14 @@ pub fn tabulate_placed(
     places: &HashMap<String, PracticePlace>,
     code: Option<&str>,
 ) -> PlacedTable {
-    let mut units: BTreeMap<(&str, &str), UptakeCounts> = BTreeMap::new();
-    let mut unplaced: BTreeMap<&str, (Vec<String>, UptakeCounts)> = BTreeMap::new();
-    for row in rows {
-        let Some(unit) = placed_unit(level, row, places) else {
-            let (practices, counts) = unplaced.entry(row.period.as_str()).or_default();
-            practices.push(row.practice.clone());
-            counts.add(&row.values);
-            continue;
-        };
-        if code.is_some_and(|c| !c.eq_ignore_ascii_case(unit)) {
-            continue;
-        }
-        units.entry((row.period.as_str(), unit)).or_default().add(&row.values);
-    }
-    let units = units
+    let grouped = group(
+        rows,
+        |row| (row.period.as_str(), row.practice.as_str(), placed_unit(level, row, places)),
+        code,
+        |counts: &mut UptakeCounts, row| counts.add(&row.values),
+    );
+    let units = grouped
+        .units
         .into_iter()
         .map(|((period, unit), counts)| UnitUptake {
             level,
@@ -96,14 +89,49 @@ pub fn tabulate_placed(
             rates: counts.rates(),
         })
         .collect();
-    let unplaced = unplaced
+    let unplaced = grouped
+        .unplaced
         .into_iter()
-        .map(|(period, (mut practices, counts))| {
-            practices.sort();
-            Unplaced { period: period.to_owned(), practices, counts }
-        })
+        .map(|(period, (practices, counts))| Unplaced { period: period.to_owned(), practices, counts })
         .collect();
     PlacedTable { units, unplaced }
+}
+
+/// Rows summed by (month, unit), and per month the practices with no unit and their sum.
+pub(super) struct Grouped<'a, C> {
+    pub units: BTreeMap<(&'a str, &'a str), C>,
+    /// Practice codes in order.
+    pub unplaced: BTreeMap<&'a str, (Vec<String>, C)>,
+}
+
+/// Sums `rows` into their units with `add`. `key` gives a row's month, practice and unit (None when it
+/// cannot be placed); with `code` (compared without regard to case) only that unit is kept, but rows
+/// that cannot be placed are kept whatever `code` asked for, since nobody can tell where they would
+/// have fallen.
+pub(super) fn group<'a, R, C: Default>(
+    rows: &'a [R],
+    key: impl Fn(&'a R) -> (&'a str, &'a str, Option<&'a str>),
+    code: Option<&str>,
+    add: impl Fn(&mut C, &R),
+) -> Grouped<'a, C> {
+    let mut grouped = Grouped { units: BTreeMap::new(), unplaced: BTreeMap::new() };
+    for row in rows {
+        let (period, practice, unit) = key(row);
+        let Some(unit) = unit else {
+            let (practices, counts) = grouped.unplaced.entry(period).or_default();
+            practices.push(practice.to_owned());
+            add(counts, row);
+            continue;
+        };
+        if code.is_some_and(|c| !c.eq_ignore_ascii_case(unit)) {
+            continue;
+        }
+        add(grouped.units.entry((period, unit)).or_default(), row);
+    }
+    for (practices, _) in grouped.unplaced.values_mut() {
+        practices.sort();
+    }
+    grouped
 }
 
 #[cfg(test)]
