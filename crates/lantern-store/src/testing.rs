@@ -80,6 +80,33 @@ fn replace_database(server: &str, name: &str) -> String {
     }
 }
 
+/// Runs each named test of a file twice, as `sqlite::name` and `postgres::name`: the one contract suite
+/// on both backends (PostgreSQL skipped, saying why, where there is none). Each is an `async fn(Store)`,
+/// or, after `database:`, an `async fn(TestDatabase)` for tests that need the database itself.
+#[macro_export]
+macro_rules! contract {
+    (database: $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::testing::sqlite().await).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = $crate::testing::postgres().await { super::$name(db).await; }
+            })*
+        }
+    };
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::testing::sqlite().await.store).await; })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = $crate::testing::postgres().await { super::$name(db.store).await; }
+            })*
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

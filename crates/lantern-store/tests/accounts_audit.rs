@@ -10,20 +10,10 @@ use lantern_store::testing::{self, TestDatabase};
 use lantern_store::{AuditFilter, StoreError};
 use uuid::Uuid;
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
+    database:
     every_write_is_audited_in_a_verifiable_chain,
     audit_records_cannot_be_updated_or_deleted,
     tampering_by_hand_is_named_by_verify,

@@ -5,21 +5,9 @@ use lantern_core::episode::{Episode, EpisodeInput, PracticeContext};
 use lantern_core::ods::OdsCode;
 use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
-use lantern_store::testing;
 use lantern_store::{EpisodeFilter, ImportRow, Store, StoreError};
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await.store).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db.store).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
     practices_start_with_the_catalogue,

@@ -9,24 +9,12 @@ mod support;
 
 use jiff::Timestamp;
 use lantern_core::observation::{Event, EventKind, SessionError};
-use lantern_store::testing;
 use lantern_store::{AuditFilter, ObservationError, Store, StoreError};
 use studies::*;
 use support::*;
 use uuid::Uuid;
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await.store).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db.store).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
     a_resent_batch_counts_once_and_answers_the_same,

@@ -6,23 +6,13 @@ use lantern_core::ods::OdsCode;
 use lantern_core::ownership::{Confidence, GuideDraft, Ownership, Training};
 use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
-use lantern_store::testing::{self, TestDatabase};
+use lantern_store::testing::TestDatabase;
 use lantern_store::{AuditFilter, StoreError};
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
+    database:
     ownership_and_training_round_trip,
     guides_are_versioned_approved_and_searchable,
     strategy_is_signed_off_and_acknowledged

@@ -8,25 +8,15 @@ use lantern_core::measures::{rollup_day, rollup_entries, Dimension, Tally};
 use lantern_core::ods::OdsCode;
 use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
-use lantern_store::testing::{self, TestDatabase};
+use lantern_store::testing::TestDatabase;
 use lantern_store::ImportRow;
 use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
+    database:
     random_histories_keep_rollups_exact,
     tallies_sum_over_days_and_practices,
     months_and_edge_days_equal_day_sums,

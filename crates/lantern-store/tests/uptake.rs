@@ -3,23 +3,11 @@
 
 use lantern_core::audit::Actor;
 use lantern_core::uptake::{tabulate, Level, OrgKind, PomiField, PomiValues, PracticeMonth};
-use lantern_store::testing;
 use lantern_store::{
     AuditFilter, PomiBatch, RegistrationRow, Store, UptakeFlag, UptakeName, UptakeWriteSummary,
 };
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await.store).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db.store).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
     a_file_is_stored_whole_and_reimporting_changes_nothing,

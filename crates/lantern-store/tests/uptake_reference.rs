@@ -5,21 +5,9 @@
 use lantern_core::audit::Actor;
 use lantern_core::uptake::reference::AGE_BAND_FROM;
 use lantern_core::uptake::{AgeBandCount, OcMonth, OdsPractice, PracticePlace, Sex};
-use lantern_store::testing;
 use lantern_store::{AuditFilter, ImdRow, ReferenceBatch, Store, UptakeFlag, UptakeName, UptakeWriteSummary};
 
-macro_rules! contract {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() { super::$name(super::testing::sqlite().await.store).await; })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = super::testing::postgres().await { super::$name(db.store).await; }
-            })*
-        }
-    };
-}
+use lantern_store::contract;
 
 contract!(
     age_bands_are_stored_whole_and_reimporting_changes_nothing,
