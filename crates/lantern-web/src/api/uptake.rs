@@ -8,12 +8,15 @@ use super::measures::csv_response;
 use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
 use crate::uptake::csv::{equity_csv, oc_csv, table_csv};
-use crate::uptake::{name_units, network_uptake, oc_table, parse_month, practice_uptake, ATTRIBUTION};
+use crate::uptake::{
+    equity_of, name_units, network_uptake, oc_table, parse_month, practice_uptake, ATTRIBUTION, IMD_YEAR,
+};
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use lantern_core::audit::AuditEntry;
+use lantern_core::uptake::measures::ENGLAND;
 use lantern_core::uptake::{tabulate_placed, Level};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -161,16 +164,31 @@ pub async fn equity(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<UptakeQuery>,
 ) -> Result<Response, ApiError> {
-    let figures = network_uptake(&state.store, Level::England, None, query.period()?.as_deref()).await?;
-    let equity = figures.equity.ok_or_else(|| {
+    // The latest month held unless one is asked for.
+    let periods = state.store.uptake_periods().await?;
+    let period = match query.period()? {
+        Some(p) if periods.contains(&p) => p,
+        Some(p) => {
+            return Err(ApiError::BadRequest(format!(
+                "period: no figures for {ENGLAND} in {p}; months held: {}",
+                periods.join(", ")
+            )))
+        }
+        None => periods.last().cloned().ok_or_else(|| {
+            ApiError::NotFound(format!("no published uptake figures are held for england {ENGLAND}"))
+        })?,
+    };
+    let month = state.store.uptake_months(Some(&period), None).await?;
+    let figures = equity_of(&state.store, &month, &period).await?.ok_or_else(|| {
         ApiError::NotFound("no IMD scores are held: import them with `lantern import imd`".into())
     })?;
+    let equity = figures.table;
     if !query.csv()? {
         return Ok(Json(serde_json::json!({
             "attribution": ATTRIBUTION,
-            "imd_year": figures.imd_year,
-            "bands": figures.quintile_bands,
-            "fit": figures.fit,
+            "imd_year": IMD_YEAR,
+            "bands": figures.bands,
+            "fit": figures.residuals.map(|r| r.fit),
             "equity": equity,
         }))
         .into_response());

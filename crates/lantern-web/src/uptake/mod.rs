@@ -8,7 +8,7 @@ mod online_consultations;
 mod practice;
 pub mod upload;
 
-pub use network::{network_uptake, NetworkUptake, UnitRow};
+pub use network::{equity_of, network_uptake, NetworkUptake, UnitRow};
 pub use online_consultations::oc_table;
 pub use practice::{practice_uptake, PracticeUptake};
 

@@ -6,7 +6,7 @@ use super::{is_synthetic, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
 use crate::ApiError;
 use lantern_core::uptake::age::{age_profiles, AgeProfile};
 use lantern_core::uptake::equity::{deprivation_quintiles, residuals, uptake_by_quintile, EquityTable, Fit};
-use lantern_core::uptake::equity::{QuintileBand, Residual};
+use lantern_core::uptake::equity::{QuintileBand, Residual, ResidualList};
 use lantern_core::uptake::measures::ENGLAND;
 use lantern_core::uptake::oc::{tabulate_oc, OcUnit};
 use lantern_core::uptake::peers::{peer_ranks, Measure};
@@ -14,7 +14,7 @@ use lantern_core::uptake::placed::{mapped_unit, placed_unit};
 use lantern_core::uptake::{tabulate, tabulate_placed, Level, PracticeMonth, PracticePlace, UnitUptake};
 use lantern_store::Store;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkUptake {
@@ -107,6 +107,31 @@ async fn scope_months(
     })
 }
 
+/// Uptake by deprivation across the practices reporting in a month, and the fit of uptake on
+/// deprivation; None when no IMD scores are held for them.
+pub struct Equity {
+    pub table: EquityTable,
+    pub bands: Vec<QuintileBand>,
+    pub residuals: Option<ResidualList>,
+}
+
+pub async fn equity_of(
+    store: &Store,
+    month: &[PracticeMonth],
+    period: &str,
+) -> Result<Option<Equity>, ApiError> {
+    let scores = super::month_scores(store, month).await?;
+    if scores.is_empty() {
+        return Ok(None);
+    }
+    let quintiles = deprivation_quintiles(&scores, IMD_YEAR);
+    Ok(Some(Equity {
+        table: uptake_by_quintile(month, period, &quintiles),
+        bands: quintiles.bands,
+        residuals: residuals(month, period, &scores, IMD_YEAR),
+    }))
+}
+
 pub async fn network_uptake(
     store: &Store,
     level: Level,
@@ -187,27 +212,22 @@ pub async fn network_uptake(
     let unplaced_practices =
         table.unplaced.iter().filter(|u| u.period == period).map(|u| u.counts.practices).sum();
 
-    let scores = super::month_scores(store, &month).await?;
-    let (equity, quintile_bands, fit, lagging) = if scores.is_empty() {
-        (None, Vec::new(), None, Vec::new())
-    } else {
-        let quintiles = deprivation_quintiles(&scores, IMD_YEAR);
-        let equity = uptake_by_quintile(&month, &period, &quintiles);
-        let fitted = residuals(&month, &period, &scores, IMD_YEAR);
-        let practice_names = unit_names(store, Level::Practice).await?;
-        let in_org: std::collections::HashSet<&str> =
-            in_scope.iter().filter(|m| m.period == period).map(|m| m.practice.as_str()).collect();
-        let lagging = fitted
-            .as_ref()
-            .map(|f| {
-                f.residuals
-                    .iter()
-                    .filter(|r| r.lagging && in_org.contains(r.practice.as_str()))
-                    .map(|r| Lagging { name: practice_names.get(&r.practice).cloned(), residual: r.clone() })
-                    .collect()
-            })
-            .unwrap_or_default();
-        (Some(equity), quintiles.bands, fitted.map(|f| f.fit), lagging)
+    let equity = equity_of(store, &month, &period).await?;
+    let in_org: HashSet<&str> =
+        in_scope.iter().filter(|m| m.period == period).map(|m| m.practice.as_str()).collect();
+    let (equity, quintile_bands, fit, lagging) = match equity {
+        Some(e) => {
+            let practice_names = unit_names(store, Level::Practice).await?;
+            let lagging = e
+                .residuals
+                .iter()
+                .flat_map(|f| &f.residuals)
+                .filter(|r| r.lagging && in_org.contains(r.practice.as_str()))
+                .map(|r| Lagging { name: practice_names.get(&r.practice).cloned(), residual: r.clone() })
+                .collect();
+            (Some(e.table), e.bands, e.residuals.map(|f| f.fit), lagging)
+        }
+        None => (None, Vec::new(), None, Vec::new()),
     };
     let total = tabulate(
         Level::England,
