@@ -271,6 +271,20 @@ pub struct UnitUptake {
     pub rates: UptakeRates,
 }
 
+impl UnitUptake {
+    /// A unit's row from its summed counts, unnamed (names come from the published files).
+    pub fn new(level: Level, code: &str, period: &str, counts: UptakeCounts) -> Self {
+        UnitUptake {
+            level,
+            code: code.to_owned(),
+            name: None,
+            period: period.to_owned(),
+            counts,
+            rates: counts.rates(),
+        }
+    }
+}
+
 /// The uptake table at `level`: one entry per unit and month in `rows`, ordered by month then code;
 /// with `code`, only that unit.
 pub fn tabulate(level: Level, rows: &[PracticeMonth], code: Option<&str>) -> Vec<UnitUptake> {
@@ -282,17 +296,7 @@ pub fn tabulate(level: Level, rows: &[PracticeMonth], code: Option<&str>) -> Vec
         }
         units.entry((row.period.as_str(), unit)).or_default().add(&row.values);
     }
-    units
-        .into_iter()
-        .map(|((period, unit), counts)| UnitUptake {
-            level,
-            code: unit.to_owned(),
-            name: None,
-            period: period.to_owned(),
-            counts,
-            rates: counts.rates(),
-        })
-        .collect()
+    units.into_iter().map(|((period, unit), counts)| UnitUptake::new(level, unit, period, counts)).collect()
 }
 
 #[cfg(test)]

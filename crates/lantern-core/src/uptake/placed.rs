@@ -80,14 +80,7 @@ pub fn tabulate_placed(
     let units = grouped
         .units
         .into_iter()
-        .map(|((period, unit), counts)| UnitUptake {
-            level,
-            code: unit.to_owned(),
-            name: None,
-            period: period.to_owned(),
-            counts,
-            rates: counts.rates(),
-        })
+        .map(|((period, unit), counts)| UnitUptake::new(level, unit, period, counts))
         .collect();
     let unplaced = grouped
         .unplaced

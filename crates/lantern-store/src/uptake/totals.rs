@@ -87,15 +87,8 @@ impl Store {
                 services,
                 practices_enabled_above_list: count(22)?,
             };
-            let counts = UptakeCounts::from_sums(&sums);
-            table.push(UnitUptake {
-                level,
-                code: row.try_get("unit")?,
-                name: None,
-                period: period.to_owned(),
-                counts,
-                rates: counts.rates(),
-            });
+            let code: String = row.try_get("unit")?;
+            table.push(UnitUptake::new(level, &code, period, UptakeCounts::from_sums(&sums)));
         }
         Ok(Some(table))
     }
