@@ -232,38 +232,29 @@ pub enum ReportCommand {
         format: String,
     },
     /// Uptake of online services from imported POMI data: counts and rates for each matching unit and month.
-    Uptake {
-        #[command(flatten)]
-        database: DatabaseArgs,
-        /// england, region, icb, ccg (the file's CCG or sub-ICB column; sub-icb also accepted), pcn (placed by
-        /// the practice map, as is icb for CCG-era files) or practice.
-        #[arg(long, default_value = "england")]
-        level: String,
-        /// Only this unit (its code at that level, e.g. a practice's ODS code).
-        #[arg(long)]
-        code: Option<String>,
-        /// Only this month (YYYY-MM).
-        #[arg(long)]
-        period: Option<String>,
-        /// csv or json.
-        #[arg(long, default_value = "json")]
-        format: String,
-    },
-    /// Online consultation submissions from an imported file: counts, per 1,000 patients and shares by type.
-    OnlineConsultations {
-        #[command(flatten)]
-        database: DatabaseArgs,
-        /// england, region, icb, ccg (sub-ICB location), pcn or practice, all placed by the practice map.
-        #[arg(long, default_value = "england")]
-        level: String,
-        /// Only this unit.
-        #[arg(long)]
-        code: Option<String>,
-        /// Only this month (YYYY-MM).
-        #[arg(long)]
-        period: Option<String>,
-        /// csv or json.
-        #[arg(long, default_value = "json")]
-        format: String,
-    },
+    /// Levels the rows name (region, ccg) are the file's own; pcn, and icb for CCG-era files, are placed by
+    /// the practice map.
+    Uptake(UnitReportArgs),
+    /// Online consultation submissions from an imported file: counts, per 1,000 patients and shares by type,
+    /// every level placed by the practice map.
+    OnlineConsultations(UnitReportArgs),
+}
+
+/// Which units and month a published-data report covers, and how it is written.
+#[derive(Debug, Args)]
+pub struct UnitReportArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// england, region, icb, ccg (the CCG or sub-ICB location; sub-icb also accepted), pcn or practice.
+    #[arg(long, default_value = "england")]
+    pub level: String,
+    /// Only this unit (its code at that level, e.g. a practice's ODS code).
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Only this month (YYYY-MM).
+    #[arg(long)]
+    pub period: Option<String>,
+    /// csv or json.
+    #[arg(long, default_value = "json")]
+    pub format: String,
 }

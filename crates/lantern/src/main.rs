@@ -127,13 +127,11 @@ async fn main() -> anyhow::Result<()> {
             let store = open(&database.database).await?;
             report::hidden_work(&store, practice.as_deref(), org.as_deref(), &from, &to, &format).await
         }
-        Command::Report(ReportCommand::Uptake { database, level, code, period, format }) => {
-            let store = open(&database.database).await?;
-            uptake::report(&store, &level, code.as_deref(), period.as_deref(), &format).await
+        Command::Report(ReportCommand::Uptake(args)) => {
+            uptake::report(&open(&args.database.database).await?, &args).await
         }
-        Command::Report(ReportCommand::OnlineConsultations { database, level, code, period, format }) => {
-            let store = open(&database.database).await?;
-            uptake::report_oc(&store, &level, code.as_deref(), period.as_deref(), &format).await
+        Command::Report(ReportCommand::OnlineConsultations(args)) => {
+            uptake::report_oc(&open(&args.database.database).await?, &args).await
         }
         Command::Rollups(RollupsCommand::Check { database, repair }) => {
             let store = open(&database.database).await?;

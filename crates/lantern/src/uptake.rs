@@ -1,6 +1,7 @@
 //! `lantern import pomi`, `lantern import registrations` and `lantern report uptake`: glue from the
 //! command line to the uptake importers and measures.
 
+use crate::cli::UnitReportArgs;
 use anyhow::{bail, Context};
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::uptake::{tabulate, tabulate_placed, Level};
@@ -57,20 +58,16 @@ fn options(level: &str, period: Option<&str>, format: &str) -> anyhow::Result<(L
 }
 
 /// Prints the uptake table for each unit at `level` (only `code` when given) and month (only `period`).
-pub async fn report(
-    store: &Store,
-    level: &str,
-    code: Option<&str>,
-    period: Option<&str>,
-    format: &str,
-) -> anyhow::Result<()> {
+pub async fn report(store: &Store, args: &UnitReportArgs) -> anyhow::Result<()> {
+    let (level, period, format, code) =
+        (&args.level, args.period.as_deref(), args.format.as_str(), args.code.as_deref());
     let (level, period) = options(level, period, format)?;
     let period = period.as_deref();
     let code = code.map(|c| c.trim().to_ascii_uppercase());
     let unit = code.as_deref().map(|c| (level, c));
-    // PCN is in no POMI file and CCG-era files name no ICB: read the month whole, place by the map,
+    // One month at a level the rows name is summed in the database; anything else reads the rows. PCN
+    // is in no POMI file and CCG-era files name no ICB: those read the month whole, place by the map,
     // then keep the unit asked for.
-    // One month at a level the rows name is summed in the database; anything else reads the rows.
     let summed = match (period, &code) {
         (Some(period), None) => store.uptake_totals(level, period).await?,
         _ => None,
@@ -124,13 +121,9 @@ pub async fn report(
 }
 
 /// Prints the online consultation table at `level` (only `code`, only `period` when given).
-pub async fn report_oc(
-    store: &Store,
-    level: &str,
-    code: Option<&str>,
-    period: Option<&str>,
-    format: &str,
-) -> anyhow::Result<()> {
+pub async fn report_oc(store: &Store, args: &UnitReportArgs) -> anyhow::Result<()> {
+    let (level, period, format, code) =
+        (&args.level, args.period.as_deref(), args.format.as_str(), args.code.as_deref());
     let (level, period) = options(level, period, format)?;
     let code = code.map(|c| c.trim().to_ascii_uppercase());
     let table = lantern_web::uptake::oc_table(store, level, code.as_deref(), period.as_deref())
