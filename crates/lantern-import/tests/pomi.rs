@@ -1,10 +1,12 @@
 //! The POMI importer on real NHS files: the 2,000-row fixture always, the national six-month zip from
 //! `../shared/data` when it is there (skipped, saying why, when not).
 
+mod shared;
 use lantern_core::audit::Actor;
 use lantern_core::uptake::{tabulate, Level, PomiField, PracticeMonth};
 use lantern_import::pomi::{import_pomi_file, read_pomi, PomiError};
 use lantern_store::testing;
+use shared::shared_data;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,23 +19,6 @@ fn actor() -> Actor {
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
-}
-
-/// The shared data folder, or None (with the reason printed) when this checkout has none beside it.
-fn shared_data(file: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("LANTERN_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let path = root.join(file);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (set LANTERN_SHARED_DATA to the shared data folder)",
-            path.display()
-        );
-        None
-    }
 }
 
 /// Zips `csv` as the publisher does: one CSV in a zip.

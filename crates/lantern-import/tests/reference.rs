@@ -2,6 +2,8 @@
 //! small samples cut from the real files, on made-up files that go wrong in one way each, and on the
 //! full national files (skipped, saying why, when the shared data folder is absent).
 
+mod shared;
+pub use shared::{fixture, shared_data};
 #[path = "reference/full.rs"]
 mod full;
 #[path = "reference/refused.rs"]
@@ -11,27 +13,7 @@ mod samples;
 
 use lantern_core::audit::Actor;
 use lantern_store::testing::{self, TestDatabase};
-use std::path::{Path, PathBuf};
-
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-pub fn shared_data(file: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("LANTERN_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let path = root.join(file);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (set LANTERN_SHARED_DATA to the shared data folder)",
-            path.display()
-        );
-        None
-    }
-}
+use std::path::PathBuf;
 
 /// A fresh SQLite database, and a PostgreSQL one when a server is reachable.
 pub async fn stores() -> Vec<TestDatabase> {

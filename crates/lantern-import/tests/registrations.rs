@@ -1,27 +1,12 @@
 //! The registrations totals importer on the real January 2021 file (skipped, saying why, when the
 //! shared data folder is absent) and on small made-up files.
 
+mod shared;
 use lantern_core::audit::Actor;
 use lantern_import::registrations::{import_registrations_file, read_registrations, RegistrationsError};
 use lantern_store::testing;
+use shared::shared_data;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-fn shared_data(file: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("LANTERN_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    let path = root.join(file);
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (set LANTERN_SHARED_DATA to the shared data folder)",
-            path.display()
-        );
-        None
-    }
-}
 
 const HEADER: &str =
     "PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\r\n";
