@@ -9,7 +9,8 @@ use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
 use crate::uptake::csv::{equity_csv, oc_csv, table_csv};
 use crate::uptake::{
-    equity_of, name_units, network_uptake, oc_table, parse_month, practice_uptake, ATTRIBUTION, IMD_YEAR,
+    equity_of, held_month, name_units, network_uptake, oc_table, parse_month, practice_uptake, ATTRIBUTION,
+    IMD_YEAR,
 };
 use crate::{ApiError, AppState};
 use axum::extract::{Path, State};
@@ -166,18 +167,8 @@ pub async fn equity(
 ) -> Result<Response, ApiError> {
     // The latest month held unless one is asked for.
     let periods = state.store.uptake_periods().await?;
-    let period = match query.period()? {
-        Some(p) if periods.contains(&p) => p,
-        Some(p) => {
-            return Err(ApiError::BadRequest(format!(
-                "period: no figures for {ENGLAND} in {p}; months held: {}",
-                periods.join(", ")
-            )))
-        }
-        None => periods.last().cloned().ok_or_else(|| {
-            ApiError::NotFound(format!("no published uptake figures are held for england {ENGLAND}"))
-        })?,
-    };
+    let missing = format!("no published uptake figures are held for england {ENGLAND}");
+    let period = held_month(&periods, query.period()?.as_deref(), ENGLAND, &missing)?;
     let month = state.store.uptake_months(Some(&period), None).await?;
     let figures = equity_of(&state.store, &month, &period).await?.ok_or_else(|| {
         ApiError::NotFound("no IMD scores are held: import them with `lantern import imd`".into())

@@ -77,6 +77,24 @@ pub fn parse_month(raw: &str) -> Result<String, ApiError> {
     }
 }
 
+/// The month asked for when `code` has figures for it, else the latest held; a month not held is a
+/// mistake naming the months there are, and nothing held at all is `missing`.
+pub fn held_month(
+    periods: &[String],
+    asked: Option<&str>,
+    code: &str,
+    missing: &str,
+) -> Result<String, ApiError> {
+    match asked {
+        Some(p) if periods.iter().any(|held| held == p) => Ok(p.to_owned()),
+        Some(p) => Err(ApiError::BadRequest(format!(
+            "period: no figures for {code} in {p}; months held: {}",
+            periods.join(", ")
+        ))),
+        None => periods.last().cloned().ok_or_else(|| ApiError::NotFound(missing.to_owned())),
+    }
+}
+
 /// The first and last day of a `YYYY-MM` month.
 pub fn month_days(period: &str) -> Option<(String, String)> {
     let year: i32 = period.get(..4)?.parse().ok()?;

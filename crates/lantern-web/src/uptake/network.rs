@@ -2,7 +2,7 @@
 //! ICBs, an ICB's or PCN's practices) with their series, England's deprivation quintiles and the
 //! practices whose uptake is low for their deprivation.
 
-use super::{is_synthetic, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
+use super::{held_month, is_synthetic, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
 use crate::ApiError;
 use lantern_core::uptake::age::{age_profiles, AgeProfile};
 use lantern_core::uptake::equity::{deprivation_quintiles, residuals, uptake_by_quintile, EquityTable, Fit};
@@ -154,18 +154,8 @@ pub async fn network_uptake(
     let mut periods: Vec<String> = in_scope.iter().map(|m| m.period.clone()).collect();
     periods.sort();
     periods.dedup();
-    let period = match period {
-        Some(p) if periods.iter().any(|held| held == p) => p.to_owned(),
-        Some(p) => {
-            return Err(ApiError::BadRequest(format!(
-                "period: no figures for {code} in {p}; months held: {}",
-                periods.join(", ")
-            )))
-        }
-        None => periods.last().cloned().ok_or_else(|| {
-            ApiError::NotFound(format!("no published uptake figures are held for {} {code}", level.code()))
-        })?,
-    };
+    let missing = format!("no published uptake figures are held for {} {code}", level.code());
+    let period = held_month(&periods, period, &code, &missing)?;
     let child = child_level(level);
     let mut table = tabulate_placed(child, &in_scope, &places, None);
     let names = unit_names(store, child).await?;

@@ -2,7 +2,7 @@
 //! PCN's practices side by side, its deprivation and age profile, its online consultations, and (for
 //! people who work with that practice in Lantern) the help logged beside it for the same month.
 
-use super::{is_synthetic, month_days, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
+use super::{held_month, is_synthetic, month_days, unit_names, whole_name, ATTRIBUTION, IMD_YEAR};
 use crate::auth::CurrentUser;
 use crate::ApiError;
 use lantern_core::measures::Dimension;
@@ -82,19 +82,8 @@ pub async fn practice_uptake(
     let own = store.uptake_months(None, Some((Level::Practice, &code))).await?;
     let mut periods: Vec<String> = own.iter().map(|m| m.period.clone()).collect();
     periods.dedup();
-    let period = match period {
-        Some(p) if periods.iter().any(|held| held == p) => p.to_owned(),
-        Some(p) => {
-            return Err(ApiError::BadRequest(format!(
-                "period: no figures for {code} in {p}; months held: {}",
-                periods.join(", ")
-            )))
-        }
-        None => periods
-            .last()
-            .cloned()
-            .ok_or_else(|| ApiError::NotFound(format!("no published uptake figures are held for {code}")))?,
-    };
+    let missing = format!("no published uptake figures are held for {code}");
+    let period = held_month(&periods, period, &code, &missing)?;
     let month = store.uptake_months(Some(&period), None).await?;
     let places = store.uptake_places_latest().await?;
     let practice_names = unit_names(store, Level::Practice).await?;
