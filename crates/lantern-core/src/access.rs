@@ -3,7 +3,7 @@
 
 use crate::ods::OdsCode;
 use crate::practice::Practice;
-use crate::validation::{FieldError, ValidationErrors};
+use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use uuid::Uuid;
@@ -113,26 +113,7 @@ pub fn parse_username(raw: &str) -> Result<String, FieldError> {
     }
 }
 
-pub const MIN_PASSWORD_CHARS: usize = 12;
-pub const MAX_PASSWORD_CHARS: usize = 128;
-
-/// NCSC guidance: length over complexity rules; refuse only the short, the absurdly long, and the
-/// password that is the username.
-pub fn check_password(username: &str, password: &str) -> Result<(), ValidationErrors> {
-    let chars = password.chars().count();
-    let mut errors = Vec::new();
-    if chars < MIN_PASSWORD_CHARS {
-        errors.push(FieldError::new(
-            "password",
-            format!("Use at least {MIN_PASSWORD_CHARS} characters; three random words work well"),
-        ));
-    } else if chars > MAX_PASSWORD_CHARS {
-        errors.push(FieldError::new("password", format!("Use at most {MAX_PASSWORD_CHARS} characters")));
-    } else if password.trim().eq_ignore_ascii_case(username.trim()) {
-        errors.push(FieldError::new("password", "The password cannot be the username"));
-    }
-    ValidationErrors::check(errors)
-}
+pub use crate::password::{check_password, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 
 #[cfg(test)]
 mod tests {

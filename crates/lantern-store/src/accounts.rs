@@ -142,7 +142,8 @@ impl Store {
         })
     }
 
-    /// Replaces a password and signs the account out everywhere (all sessions end).
+    /// Replaces a password and signs the account out everywhere: all sessions end and all its API
+    /// tokens are revoked.
     pub async fn set_password(
         &self,
         user_id: Uuid,
@@ -164,7 +165,19 @@ impl Store {
             .bind(user_id.to_string())
             .execute(&mut *w.tx)
             .await?;
-        append(&mut w.tx, self.backend, AuditEntry::new(actor, action).record("user", user_id)).await?;
+        // A token made under the old password must not outlive it: whoever knew that password may
+        // have made one, and a reset after a compromise has to shut them out too.
+        let revoked =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(storage_time(Timestamp::now()))
+                .bind(user_id.to_string())
+                .execute(&mut *w.tx)
+                .await?
+                .rows_affected();
+        let entry = AuditEntry::new(actor, action)
+            .record("user", user_id)
+            .after(&serde_json::json!({ "api_tokens_revoked": revoked }));
+        append(&mut w.tx, self.backend, entry).await?;
         w.commit().await
     }
 
@@ -267,6 +280,15 @@ impl Store {
             .await?;
         let entry =
             AuditEntry::new(actor, "sign_in.failed").after(&serde_json::json!({ "username": username }));
+        append(&mut w.tx, self.backend, entry).await?;
+        w.commit().await
+    }
+
+    /// Records a sign-in refused because of too many failures (audit only: it is not another failure).
+    pub async fn record_sign_in_throttled(&self, username: &str, actor: &Actor) -> Result<(), StoreError> {
+        let mut w = self.begin_write().await?;
+        let entry =
+            AuditEntry::new(actor, "sign_in.throttled").after(&serde_json::json!({ "username": username }));
         append(&mut w.tx, self.backend, entry).await?;
         w.commit().await
     }

@@ -64,10 +64,7 @@ impl Store {
             return Err(StoreError::Conflict("an episode cannot move to another practice".into()));
         }
         if let Some(expected) = expected_version.filter(|v| *v != current.version) {
-            return Err(StoreError::Conflict(format!(
-                "episode {id} is at version {}, not {expected}: reload it and edit again",
-                current.version
-            )));
+            return Err(StoreError::Stale { expected, current: current.version });
         }
         let version = current.version + 1;
         insert_version(&mut w.tx, id, version, episode, Timestamp::now(), actor).await?;
@@ -97,6 +94,18 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<EpisodeRecord, StoreError> {
+        self.delete_episode_at(id, None, reason, actor).await
+    }
+
+    /// Like [`Self::delete_episode`], only while the episode is still at `expected_version` (undo
+    /// must not delete an episode someone has corrected since; checked inside the write).
+    pub async fn delete_episode_at(
+        &self,
+        id: Uuid,
+        expected_version: Option<i64>,
+        reason: &str,
+        actor: &Actor,
+    ) -> Result<EpisodeRecord, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(lantern_core::validation::ValidationErrors::single(
@@ -109,6 +118,9 @@ impl Store {
         let current = current_state(&mut w.tx, id).await?;
         if current.deleted {
             return Err(StoreError::Conflict(format!("episode {id} is already deleted")));
+        }
+        if let Some(expected) = expected_version.filter(|v| *v != current.version) {
+            return Err(StoreError::Stale { expected, current: current.version });
         }
         sqlx::query("UPDATE episodes SET deleted_at = $1, deleted_reason = $2 WHERE id = $3")
             .bind(storage_time(Timestamp::now()))

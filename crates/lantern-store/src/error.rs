@@ -7,6 +7,12 @@ pub enum StoreError {
     /// The write conflicts with the stored state (a stale version, a duplicate, an already deleted record).
     #[error("{0}")]
     Conflict(String),
+    /// An edit was made to a version that is no longer the current one: someone saved in between.
+    #[error("this episode was changed after you opened it (you edited version {expected}; it is now at version {current}): read it again and make your change to the latest version")]
+    Stale { expected: i64, current: i64 },
+    /// A submission key came back with a different request than the one it first stored.
+    #[error("this submission key was used before for a different episode: use a new key for new help")]
+    KeyReused,
     #[error("{0}")]
     Invalid(#[from] ValidationErrors),
     #[error("the database location {0:?} is not a file path, sqlite:// or postgres:// URL")]

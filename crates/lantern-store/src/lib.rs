@@ -20,6 +20,7 @@ mod rollups;
 mod rows;
 mod sql;
 mod strategy;
+mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod uptake;
@@ -36,6 +37,7 @@ pub use observation::{
 pub use practices::PracticeSettings;
 pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;
+pub use submissions::Submitted;
 pub use uptake::{
     ImdRow, PomiBatch, ReferenceBatch, ReferenceRowCounts, RegistrationRow, UptakeFlag, UptakeName,
     UptakeRowCounts, UptakeWriteSummary,

@@ -21,6 +21,11 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A write that must say which version it changes (`expected_version`) did not.
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("this method is not allowed here; the Allow header lists those that are")]
+    MethodNotAllowed,
     #[error("the request body is larger than {} bytes", crate::MAX_BODY_BYTES)]
     PayloadTooLarge,
     #[error("{0}")]
@@ -38,8 +43,8 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// One of: bad_request, unauthorised, forbidden, not_found, conflict, payload_too_large,
-    /// unsupported_media_type, validation_failed, internal.
+    /// One of: bad_request, unauthorised, forbidden, not_found, conflict, precondition_required,
+    /// method_not_allowed, payload_too_large, unsupported_media_type, validation_failed, internal.
     pub code: &'static str,
     pub message: String,
     /// Every field that failed validation, each with its reason.
@@ -54,6 +59,8 @@ impl ApiError {
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::PreconditionRequired(_) => (StatusCode::PRECONDITION_REQUIRED, "precondition_required"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
@@ -71,7 +78,11 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound(what) => Self::NotFound(format!("{what} not found")),
             StoreError::Conflict(message) => Self::Conflict(message),
+            stale @ StoreError::Stale { .. } => Self::Conflict(stale.to_string()),
             StoreError::Invalid(errors) => Self::Invalid(errors),
+            StoreError::KeyReused => {
+                Self::Invalid(ValidationErrors::single("idempotency_key", StoreError::KeyReused.to_string()))
+            }
             other => Self::Internal(Box::new(other)),
         }
     }

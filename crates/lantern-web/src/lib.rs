@@ -52,11 +52,25 @@ pub fn router(state: AppState) -> Router {
     let (routes, _) = table().into_parts();
     routes
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
-        .layer(security::headers())
+        .layer(security::headers(state.sessions.secure_cookies))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// 405 in the API's JSON shape (or as a page); axum adds the `Allow` header either way.
+async fn method_not_allowed(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::MethodNotAllowed.into_response()
+    } else {
+        pages::message(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "This page cannot do that",
+            "The page exists, but not for what the browser asked. Go back and use its buttons and links.",
+        )
+    }
 }
 
 async fn not_found(uri: Uri) -> Response {

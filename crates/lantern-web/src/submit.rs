@@ -4,6 +4,7 @@ use crate::ApiError;
 use jiff::Timestamp;
 use lantern_core::episode::{Episode, EpisodeInput, PracticeContext};
 use lantern_core::ods::OdsCode;
+use lantern_core::submission::SubmissionKey;
 use lantern_core::validation::ValidationErrors;
 use lantern_store::{Store, StoreError};
 
@@ -37,4 +38,23 @@ pub async fn validate(store: &Store, input: &EpisodeInput, mode: Mode) -> Result
         Mode::Edit => input.validate_past(&ctx),
     }
     .map_err(ApiError::Invalid)
+}
+
+/// Stores a validated new episode for `user`: once per submission `key` when one came with it (the
+/// log form's hidden key, the API's `Idempotency-Key`), so a repeated submission finds the first.
+pub async fn create(
+    store: &Store,
+    user: &crate::auth::CurrentUser,
+    input: &EpisodeInput,
+    episode: &Episode,
+    key: Option<&str>,
+) -> Result<lantern_store::Submitted, ApiError> {
+    let actor = user.actor();
+    let Some(raw) = key else {
+        let record = store.create_episode(episode, &actor).await?;
+        return Ok(lantern_store::Submitted { record, replayed: false });
+    };
+    let key = SubmissionKey::new(&user.user.id.to_string(), raw, input)
+        .map_err(|e| ApiError::Invalid(ValidationErrors::single("idempotency_key", e.to_string())))?;
+    Ok(store.create_episode_once(episode, &actor, &key).await?)
 }

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use crate::error::ErrorBody;
 use crate::{submit, ApiError, AppState};
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use jiff::Timestamp;
@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// ODS code of the practice.
@@ -55,24 +56,45 @@ pub struct DeleteRequest {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UpdateQuery {
-    /// The version being edited; a different current version answers 409.
+    /// The version being edited (required: missing answers 428); a different current version answers 409.
     expected_version: Option<i64>,
 }
 
 #[utoipa::path(post, path = "/api/v1/episodes", tag = "episodes", request_body = EpisodeInput,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "A key of up to 255 visible ASCII characters (a UUID, say), new for each episode: \
+        sending the same key again returns the episode it stored (header Idempotent-Replayed: true) \
+        instead of storing another; the same key with a different body answers 422.")),
     responses((status = 201, body = EpisodeRecord), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     ApiJson(input): ApiJson<EpisodeInput>,
 ) -> Result<impl IntoResponse, ApiError> {
     scope::practice(&user, &input.practice).map_err(|_| unknown_practice(&input.practice))?;
+    let key = match headers.get(IDEMPOTENCY_KEY) {
+        Some(value) => Some(value.to_str().map_err(|_| {
+            ApiError::BadRequest("Idempotency-Key: use visible ASCII characters only".into())
+        })?),
+        None => None,
+    };
     let episode = submit::validate(&state.store, &input, submit::Mode::New).await?;
-    let record = state.store.create_episode(&episode, &user.actor()).await?;
-    let location = format!("/api/v1/episodes/{}", record.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(record)))
+    let submitted = submit::create(&state.store, &user, &input, &episode, key).await?;
+    let location = format!("/api/v1/episodes/{}", submitted.record.id);
+    // A retry gets the first answer again, marked so a client can tell (as Stripe and the IETF draft do).
+    let replayed = if submitted.replayed { "true" } else { "false" };
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location), (HeaderName::from_static("idempotent-replayed"), replayed.to_owned())],
+        Json(submitted.record),
+    ))
 }
+
+/// The header a client sends so that retrying a create cannot store the episode twice.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 #[utoipa::path(get, path = "/api/v1/episodes", tag = "episodes", params(ListQuery),
     responses((status = 200, body = EpisodeList), (status = 400, body = ErrorBody)))]
@@ -134,7 +156,7 @@ fn unknown_practice(raw: &str) -> ApiError {
 
 #[utoipa::path(put, path = "/api/v1/episodes/{id}", tag = "episodes", request_body = EpisodeInput,
     params(("id" = Uuid, Path), UpdateQuery),
-    responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = EpisodeRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 428, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -145,7 +167,14 @@ pub async fn update(
     let current = reachable(&state, &user, &id).await?;
     scope::may_change(&user, &current)?;
     let episode = submit::validate(&state.store, &input, submit::Mode::Edit).await?;
-    Ok(Json(state.store.update_episode(current.id, query.expected_version, &episode, &user.actor()).await?))
+    // Without the version it was read at, an edit would silently overwrite one made in between.
+    let expected = query.expected_version.ok_or_else(|| {
+        ApiError::PreconditionRequired(
+            "expected_version is required: send the version you read (GET the episode for its current version)"
+                .into(),
+        )
+    })?;
+    Ok(Json(state.store.update_episode(current.id, Some(expected), &episode, &user.actor()).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/episodes/{id}", tag = "episodes", request_body = DeleteRequest,

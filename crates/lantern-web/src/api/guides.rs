@@ -23,6 +23,7 @@ use std::fmt::Write;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct GuidesQuery {
     /// Only guides whose title or text contains every one of these words (any case).

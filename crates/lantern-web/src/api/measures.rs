@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MeasuresQuery {
     /// week, month, quarter, year or custom (default quarter; quarters and years are financial).

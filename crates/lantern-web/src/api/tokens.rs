@@ -58,12 +58,17 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = NewToken,
-    responses((status = 201, body = CreatedToken), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedToken), (status = 403, body = ErrorBody, description = "sent with a bearer token: only a signed-in session makes tokens"), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(input): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    // Only a person signed in makes tokens: a leaked token must not be able to mint fresh ones
+    // that outlive its own revocation.
+    if user.session_hash.is_none() {
+        return Err(ApiError::Forbidden);
+    }
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(ApiError::Invalid(ValidationErrors::single(

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UptakeQuery {
     /// england (default), region, icb, pcn, ccg (the file's CCG or sub-ICB location) or practice.
@@ -33,6 +34,23 @@ pub struct UptakeQuery {
     period: Option<String>,
     /// json (default) or csv.
     format: Option<String>,
+}
+
+/// One practice's view takes no level or code: the practice is in the path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeUptakeQuery {
+    /// The month to centre on, `YYYY-MM` (default: the latest held).
+    period: Option<String>,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+impl From<PracticeUptakeQuery> for UptakeQuery {
+    fn from(q: PracticeUptakeQuery) -> Self {
+        Self { level: None, code: None, period: q.period, format: q.format }
+    }
 }
 
 impl UptakeQuery {
@@ -114,14 +132,15 @@ pub async fn table(
     Ok(csv_response(&format!("uptake-{}.csv", level.code()), table_csv(&units)))
 }
 
-#[utoipa::path(get, path = "/api/v1/uptake/practices/{code}", tag = "uptake", params(("code" = String, Path, description = "Practice ODS code"), UptakeQuery),
+#[utoipa::path(get, path = "/api/v1/uptake/practices/{code}", tag = "uptake", params(("code" = String, Path, description = "Practice ODS code"), PracticeUptakeQuery),
     responses((status = 200, description = "One practice's uptake: trend, percentiles, PCN peers, deprivation, age, online consultations and, for people working with the practice, the help logged beside it (JSON; CSV with format=csv is its months as the uptake table)"), (status = 404, body = ErrorBody)))]
 pub async fn practice(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(code): Path<String>,
-    ApiQuery(query): ApiQuery<UptakeQuery>,
+    ApiQuery(query): ApiQuery<PracticeUptakeQuery>,
 ) -> Result<Response, ApiError> {
+    let query = UptakeQuery::from(query);
     let figures = practice_uptake(&state.store, &user, &code, query.period()?.as_deref()).await?;
     if !query.csv()? {
         return Ok(Json(figures).into_response());

@@ -20,6 +20,7 @@ use utoipa::IntoParams;
 
 /// Which period to report: a kind and a day inside it, or a custom range.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// week, month, quarter (financial), year (financial, April to March) or custom. Default quarter.
     pub period: Option<String>,

@@ -78,7 +78,16 @@ pub async fn save(
     };
     let (mut input, duration_error) = form.to_input();
     input.practice = record.episode.practice.to_string();
-    let version = form.one("version").and_then(|v| v.parse().ok()).unwrap_or(record.version);
+    // Without the version the form was filled from, saving could silently overwrite a later edit.
+    let Some(mut version) = form.one("version").and_then(|v| v.parse::<i64>().ok()) else {
+        return message(
+            StatusCode::PRECONDITION_REQUIRED,
+            "Open the episode again to edit it",
+            "The form did not say which version of the episode it was filled from, so nothing was saved. \
+             Go back to the log and choose Edit on the episode again.",
+        );
+    };
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let context = match PageContext::load(&state, &user, Some(&input.practice)).await {
         Ok(context) => context,
         Err(response) => return response,
@@ -89,6 +98,13 @@ pub async fn save(
                 Ok(_) => {
                     return Redirect::to(&format!("/log?practice={}&edited=true", urlencode(&input.practice)))
                         .into_response()
+                }
+                Err(lantern_store::StoreError::Stale { current, .. }) => {
+                    // Their typing is kept and shown against the latest version: saving again is a
+                    // choice made knowing someone else changed it, never a silent overwrite.
+                    status = StatusCode::CONFLICT;
+                    version = current;
+                    ValidationErrors::single("helpers", stale_message(current))
                 }
                 Err(lantern_store::StoreError::Conflict(reason)) => {
                     ValidationErrors::single("helpers", reason)
@@ -102,7 +118,15 @@ pub async fn save(
     };
     let mode = Mode::Edit { id: record.id, version };
     match context.page(&state.store, &input, &errors, form.one("duration_other"), Notice::None, mode).await {
-        Ok(page) => (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response(),
+        Ok(page) => (status, render(&page)).into_response(),
         Err(error) => super::failure::page(error),
     }
+}
+
+fn stale_message(current: i64) -> String {
+    format!(
+        "Someone else saved a change to this episode after you opened it (it is now version {current}), so \
+         your changes were not saved. They are shown below: save again to replace that change with yours (both \
+         versions are kept), or cancel to keep theirs."
+    )
 }

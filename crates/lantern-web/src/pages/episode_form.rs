@@ -80,6 +80,8 @@ pub struct LogPage {
     undone: bool,
     edited: bool,
     mode: Mode,
+    /// A fresh one-time key per form shown: sending the same form twice stores one episode.
+    submission: Uuid,
     practice_code: String,
     practice_name: String,
     practices: Vec<Choice>,
@@ -221,6 +223,7 @@ impl PageContext {
             undone: matches!(notice, Notice::Undone),
             edited: matches!(notice, Notice::Edited),
             mode,
+            submission: Uuid::new_v4(),
             practice_code: code.to_string(),
             practice_name: s.practice.name.clone(),
             practices: self.practices.clone(),

@@ -27,6 +27,14 @@ pub fn page(error: ApiError) -> Response {
         ApiError::BadRequest(reason) | ApiError::UnsupportedMediaType(reason) => {
             message(StatusCode::BAD_REQUEST, "There is a problem", &reason)
         }
+        ApiError::PreconditionRequired(reason) => {
+            message(StatusCode::PRECONDITION_REQUIRED, "Open the page again and retry", &reason)
+        }
+        ApiError::MethodNotAllowed => message(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "This page cannot do that",
+            "Go back and use the page's buttons and links.",
+        ),
         ApiError::PayloadTooLarge => message(
             StatusCode::PAYLOAD_TOO_LARGE,
             "That was too much to send",

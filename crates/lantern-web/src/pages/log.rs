@@ -86,10 +86,14 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, body: Byte
         Err(response) => return response,
     };
     let errors = match (submit::validate(&state.store, &input, submit::Mode::New).await, duration_error) {
-        (Ok(episode), None) => match state.store.create_episode(&episode, &user.actor()).await {
-            Ok(record) => return logged_redirect(&state, &context, &record),
-            Err(error) => return super::failure::page(error.into()),
-        },
+        (Ok(episode), None) => {
+            let key = form.one("submission");
+            match submit::create(&state.store, &user, &input, &episode, key.as_deref()).await {
+                // A form sent twice lands on the episode the first one logged.
+                Ok(submitted) => return logged_redirect(&state, &context, &submitted.record),
+                Err(error) => return super::failure::page(error),
+            }
+        }
         (Err(ApiError::Invalid(errors)), duration_error) => with_duration(errors, duration_error),
         (Ok(_), Some(message)) => ValidationErrors::single("duration_other", message),
         (Err(other), _) => return super::failure::page(other),
@@ -113,7 +117,9 @@ pub async fn undo(State(state): State<AppState>, user: CurrentUser, body: Bytes)
     let undoable =
         match state.store.episode(id).await.map_err(ApiError::from).and_then(|r| scope::episode(&user, r)) {
             Ok(record) => {
+                // Version 1 only: once someone has corrected it, undo would throw their work away.
                 record.episode.practice.as_str() == practice
+                    && record.version == 1
                     && recent(&record)
                     && scope::may_change(&user, &record).is_ok()
             }
@@ -123,10 +129,16 @@ pub async fn undo(State(state): State<AppState>, user: CurrentUser, body: Bytes)
         return message(
             StatusCode::CONFLICT,
             "Nothing to undo",
-            "Undo only works straight after logging, at the same practice. To correct an older episode, edit it.",
+            "Undo only works straight after logging, at the same practice, before anyone has corrected the \
+             episode. To change it now, edit it.",
         );
     }
-    match state.store.delete_episode(id, "Undone straight after logging", &user.actor()).await {
+    match state.store.delete_episode_at(id, Some(1), "Undone straight after logging", &user.actor()).await {
+        Err(lantern_store::StoreError::Stale { .. }) => message(
+            StatusCode::CONFLICT,
+            "Nothing to undo",
+            "Someone corrected this episode just now, so it was not undone. To change it now, edit it.",
+        ),
         Ok(_) | Err(lantern_store::StoreError::Conflict(_)) => {
             Redirect::to(&format!("/log?practice={}&undone=true", urlencode(&practice))).into_response()
         }

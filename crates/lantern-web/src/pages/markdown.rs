@@ -125,6 +125,10 @@ fn safe_destination(dest: &CowStr<'_>) -> bool {
 }
 
 #[cfg(test)]
+#[path = "markdown_fuzz.rs"]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::render;
 

@@ -35,7 +35,7 @@ pub(super) async fn study_in_reach(
         StoreError::NotFound(_) => missing(),
         other => other.into(),
     })?;
-    if record.study.practices.iter().all(|p| user.can_reach(p)) {
+    if crate::api::observation::may_read(user, &record) {
         Ok(record)
     } else {
         Err(missing())
@@ -276,10 +276,10 @@ async fn page(
     let names = practice_names(&state.store).await?;
     let mut studies = Vec::new();
     for record in state.store.studies().await? {
-        let s = &record.study;
-        if !s.practices.iter().all(|p| user.can_reach(p)) {
+        if !crate::api::observation::may_read(user, &record) {
             continue;
         }
+        let s = &record.study;
         let practices: Vec<String> =
             s.practices.iter().map(|p| names.get(p).map_or_else(|| p.to_string(), Clone::clone)).collect();
         studies.push(StudyRow {

@@ -15,12 +15,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use lantern_core::audit::Actor;
 use serde::Deserialize;
+use sha2::Digest;
 
 const SIGN_IN_COOKIE: &str = "lantern_sign_in";
 /// Five wrong passwords in fifteen minutes for one username pauses sign-in for it. A practice's staff
 /// often share one public address (NAT), so an address is paused only after many more.
 const MAX_FAILURES: i64 = 5;
 const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+const MAX_USERNAME_CHARS: usize = 254;
 const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
 
 #[derive(Template)]
@@ -100,6 +102,12 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// How an unknown username is kept: enough to count repeated tries of the same name, nothing more.
+fn unknown_username(typed: &str) -> String {
+    let digest = sha2::Sha256::digest(typed.as_bytes());
+    format!("unknown:{}", &hex::encode(digest)[..16])
+}
+
 pub async fn submit(
     State(state): State<AppState>,
     client: Client,
@@ -108,7 +116,10 @@ pub async fn submit(
 ) -> Response {
     let form = Form::parse(&body);
     let next = safe_next(form.one("next").as_deref());
-    let username = form.one("username").unwrap_or_default().trim().to_lowercase();
+    let typed = form.one("username").unwrap_or_default().trim().to_lowercase();
+    // No account has a longer name; anything longer is echoed back cut short and matches nobody.
+    let too_long = typed.chars().count() > MAX_USERNAME_CHARS;
+    let username: String = typed.chars().take(MAX_USERNAME_CHARS).collect();
     let password = form.one("password").unwrap_or_default();
     let expected = cookie(&headers, SIGN_IN_COOKIE);
     if expected.is_none() || expected != form.one("csrf") {
@@ -121,10 +132,26 @@ pub async fn submit(
             Notice::default(),
         );
     }
+    let lookup = if too_long { Ok(None) } else { state.store.user_for_sign_in(&username).await };
+    let found = match lookup {
+        Ok(found) => found.filter(|(user, _)| user.active),
+        Err(error) => return super::failure::page(error.into()),
+    };
+    // What failures are counted and audited under: the username of a real account, but for anything
+    // else (a typo, a password typed in the wrong box, 60,000 characters) only a short hash, so no
+    // secret or junk is kept for good in the append-only trail.
+    let recorded_as = match &found {
+        Some((user, _)) => user.username.clone(),
+        None => unknown_username(&typed),
+    };
     let client_key = client.0.clone().unwrap_or_default();
     let since = Timestamp::now() - FAILURE_WINDOW;
-    match state.store.recent_sign_in_failures(&username, &client_key, since).await {
+    match state.store.recent_sign_in_failures(&recorded_as, &client_key, since).await {
         Ok((by_user, by_address)) if by_user >= MAX_FAILURES || by_address >= MAX_FAILURES_PER_ADDRESS => {
+            let actor = Actor { client: client.0.clone(), ..Actor::system("sign-in") };
+            if let Err(error) = state.store.record_sign_in_throttled(&recorded_as, &actor).await {
+                return super::failure::page(error.into());
+            }
             let problem = "Too many failed attempts. Wait 15 minutes, then try again.";
             return page(
                 &state,
@@ -138,10 +165,6 @@ pub async fn submit(
         Ok(_) => {}
         Err(error) => return super::failure::page(error.into()),
     }
-    let found = match state.store.user_for_sign_in(&username).await {
-        Ok(found) => found.filter(|(user, _)| user.active),
-        Err(error) => return super::failure::page(error.into()),
-    };
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
@@ -149,7 +172,7 @@ pub async fn submit(
     let valid = verify_password(password, hash).await;
     let Some(user) = user.filter(|_| valid) else {
         let actor = Actor { client: client.0, ..Actor::system("sign-in") };
-        if let Err(error) = state.store.record_sign_in_failure(&username, &actor).await {
+        if let Err(error) = state.store.record_sign_in_failure(&recorded_as, &actor).await {
             return super::failure::page(error.into());
         }
         return page(

@@ -4,6 +4,7 @@ mod account_pages;
 mod api;
 mod common;
 mod dashboard_pages;
+mod fuzz;
 mod guide_pages;
 mod measures;
 mod observation;

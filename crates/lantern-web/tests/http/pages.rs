@@ -134,6 +134,6 @@ async fn an_episode_is_edited_into_a_new_version() {
     let stale = browser
         .submit(&edit_page, &edit_page, &format!("version=1&{}", form(&app, "&duration_other=20")))
         .await;
-    assert_eq!(stale.status(), 422, "a stale form does not overwrite a newer version");
+    assert_eq!(stale.status(), 409, "a stale form does not overwrite a newer version");
     assert_eq!(json_of(app.get(&format!("/api/v1/episodes/{id}")).await).await["duration_minutes"], 12);
 }

@@ -30,6 +30,7 @@ tasks, not patients, so the episode ratio is a lower bound on the share of help 
 has no such bias. Of each reliability pair only the earlier session is counted.";
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SliceQuery {
     /// Slice length in seconds, 1 to 600 (default 10).
@@ -37,6 +38,7 @@ pub struct SliceQuery {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ResultsQuery {
     /// Slice length in seconds, 1 to 600 (default 10).

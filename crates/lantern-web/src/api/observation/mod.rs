@@ -177,15 +177,22 @@ async fn study_in_reach(store: &Store, user: &CurrentUser, raw: &str) -> Result<
         lantern_store::StoreError::NotFound(_) => missing(),
         other => other.into(),
     })?;
-    if reaches_all(user, &record.study) {
+    if may_read(user, &record) {
         Ok(record)
     } else {
         Err(missing())
     }
 }
 
-fn reaches_all(user: &CurrentUser, study: &Study) -> bool {
-    study.practices.iter().all(|p| user.can_reach(p))
+/// Who may see a study: someone who reaches all its practices and is in the study (made it, or is
+/// one of its observers); administrators see every study. Observation notes are a researcher's field
+/// record of named practices' staff, not for every researcher in the organisation.
+pub(crate) fn may_read(user: &CurrentUser, record: &StudyRecord) -> bool {
+    let study = &record.study;
+    let member = user.role() == lantern_core::access::Role::Admin
+        || record.created_by == Some(user.user.id)
+        || study.observers.contains(&user.user.id);
+    member && study.practices.iter().all(|p| user.can_reach(p))
 }
 
 /// A session and its study, if the study is in reach.

@@ -1,6 +1,6 @@
 //! Creating, listing and reading studies, and revising their templates.
 
-use super::{reaches_all, study_in_reach, SessionView, StudyView};
+use super::{may_read, study_in_reach, SessionView, StudyView};
 use crate::api::json::ApiJson;
 use crate::api::scope;
 use crate::auth::CurrentUser;
@@ -48,19 +48,13 @@ pub struct TemplateRevision {
 }
 
 #[utoipa::path(get, path = "/api/v1/studies", tag = "observation",
-    responses((status = 200, body = [StudyView], description = "Studies whose practices are all in the caller's reach, newest first")))]
+    responses((status = 200, body = [StudyView], description = "Studies the caller made or observes (every study for administrators) whose practices are all in reach, newest first")))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<StudyView>>, ApiError> {
     let studies = state.store.studies().await?;
-    Ok(Json(
-        studies
-            .into_iter()
-            .filter(|r| reaches_all(&user, &r.study))
-            .map(|r| StudyView::new(r, None))
-            .collect(),
-    ))
+    Ok(Json(studies.into_iter().filter(|r| may_read(&user, r)).map(|r| StudyView::new(r, None)).collect()))
 }
 
 #[utoipa::path(post, path = "/api/v1/studies", tag = "observation", request_body = NewStudy,

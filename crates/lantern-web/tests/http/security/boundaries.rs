@@ -266,18 +266,22 @@ async fn staff_change_only_episodes_they_logged_or_helped_with() {
         "staff may still read it"
     );
 
-    let put = send(&lead, Method::PUT, episode_url(&by_lead_for_ben), Some(&edit)).await;
+    let url = format!("{}?expected_version=1", episode_url(&by_lead_for_ben));
+    let put = send(&lead, Method::PUT, url, Some(&edit)).await;
     assert_eq!(put.status(), 200, "the practice lead edits any episode of their practice");
     assert_eq!(json_of(put).await["version"], 2);
 
     let asha_helped = create_episode(&app, &lead, &app.episode_json()).await;
     let mut edit = app.episode_json();
     edit["duration_minutes"] = json!(9);
-    assert_eq!(send(&staff, Method::PUT, episode_url(&asha_helped), Some(&edit)).await.status(), 200);
+    let url = format!("{}?expected_version=1", episode_url(&asha_helped));
+    assert_eq!(send(&staff, Method::PUT, url, Some(&edit)).await.status(), 200);
     assert_eq!(browser.browser.get(&format!("/episodes/{asha_helped}/edit")).await.status(), 200);
     let staff_logged = create_episode(&app, &staff, &bens).await;
     assert_eq!(
-        send(&staff, Method::PUT, episode_url(&staff_logged), Some(&edit)).await.status(),
+        send(&staff, Method::PUT, format!("{}?expected_version=1", episode_url(&staff_logged)), Some(&edit))
+            .await
+            .status(),
         200,
         "staff edit what they logged, whoever helped"
     );
@@ -304,9 +308,17 @@ async fn tokens_belong_to_their_owner() {
     assert!(token.is_some_and(|t| t["revoked_at"].is_null()), "the lead's token is still live: {theirs}");
 
     // A revoked token stops working at once, and a bad bearer token is refused even beside a good cookie.
-    let created =
-        send(&staff, Method::POST, format!("{}/api/v1/tokens", app.base), Some(&json!({ "name": "script" })))
-            .await;
+    // Tokens are made by a person signed in, never by another token.
+    let person = SignedIn::new(&app, Role::Staff).await;
+    let created = person
+        .browser
+        .client
+        .post(format!("{}/api/v1/tokens", app.base))
+        .json(&json!({ "name": "script" }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(created.status(), 201);
     let created = json_of(created).await;
     let secret = created["token"].as_str().expect("token").to_owned();
     let me = |token: String| {

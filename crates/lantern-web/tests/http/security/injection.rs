@@ -82,7 +82,9 @@ async fn injected_text_comes_back_exactly_in_json_and_escaped_in_pages() {
         if label != json!(payload) {
             problems.push(format!("service label {payload:?} came back as {label}"));
         }
-        let token = staff_api
+        let token = staff_browser
+            .browser
+            .client
             .post(format!("{}/api/v1/tokens", app.base))
             .json(&json!({ "name": payload }))
             .send()

@@ -3,7 +3,9 @@
 
 mod boundaries;
 mod injection;
-mod matrix;
+pub(crate) mod matrix;
+mod probes;
+mod resubmit;
 mod sessions;
 
 use crate::common::{actor, hidden, Browser, TestApp, PASSWORD};
