@@ -148,7 +148,7 @@ fn unleet(c: char) -> char {
 fn is_repeat_of_common(letters: &str) -> bool {
     COMMON.iter().any(|word| {
         !word.is_empty()
-            && letters.len() % word.len() == 0
+            && letters.len().is_multiple_of(word.len())
             && letters == word.repeat(letters.len() / word.len())
     })
 }
