@@ -181,17 +181,19 @@ impl Store {
         w.commit().await
     }
 
-    /// Starts a session, recording the sign-in in the same transaction.
+    /// Starts a session at `started_at` (the server's clock), recording the sign-in in the same
+    /// transaction.
     pub async fn create_session(
         &self,
         token_hash: &str,
         user: &User,
         csrf_token: &str,
+        started_at: Timestamp,
         expires_at: Timestamp,
         actor: &Actor,
     ) -> Result<(), StoreError> {
         let mut w = self.begin_write().await?;
-        let now = storage_time(Timestamp::now());
+        let now = storage_time(started_at);
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, current_practice, created_at, last_seen_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $5, $6)",
@@ -235,15 +237,17 @@ impl Store {
         }))
     }
 
-    /// Marks the session used now (its idle clock restarts). Not audited: it is not a change anyone made.
+    /// Marks the session used at `at` (the server's clock), so its idle clock restarts. Not audited: it
+    /// is not a change anyone made.
     pub async fn touch_session(
         &self,
         token_hash: &str,
         current_practice: Option<&OdsCode>,
+        at: Timestamp,
     ) -> Result<(), StoreError> {
         let mut w = self.begin_write().await?;
         sqlx::query("UPDATE sessions SET last_seen_at = $1, current_practice = COALESCE($2, current_practice) WHERE token_hash = $3")
-            .bind(storage_time(Timestamp::now()))
+            .bind(storage_time(at))
             .bind(current_practice.map(ToString::to_string))
             .bind(token_hash.to_owned())
             .execute(&mut *w.tx)

@@ -16,7 +16,6 @@ contract!(
     database:
     every_write_is_audited_in_a_verifiable_chain,
     audit_records_cannot_be_updated_or_deleted,
-    tampering_by_hand_is_named_by_verify,
     accounts_and_sessions_round_trip,
     tokens_are_revocable_and_scoped_to_their_owner,
     sign_in_failures_are_counted_per_user_and_client,
@@ -73,24 +72,6 @@ async fn audit_records_cannot_be_updated_or_deleted(db: TestDatabase) {
     assert_eq!(db.store.verify_audit().await.expect("verify"), Ok(1));
 }
 
-async fn tampering_by_hand_is_named_by_verify(db: TestDatabase) {
-    let code = practice(&db).await;
-    for name in ["A", "B", "C"] {
-        let member = StaffMember::new(code.clone(), name, "nurse").expect("valid");
-        db.store.add_staff(&member, &actor("setup")).await.expect("staff");
-    }
-    // Someone with direct database access removes the guard and edits record 3.
-    let drop_guard = match db.store.backend() {
-        lantern_store::Backend::Sqlite => "DROP TRIGGER audit_events_no_update",
-        lantern_store::Backend::Postgres => "DROP TRIGGER audit_events_no_change ON audit_events",
-    };
-    db.execute_raw(drop_guard).await.expect("drop trigger");
-    db.execute_raw("UPDATE audit_events SET username = 'mallory' WHERE seq = 3").await.expect("tamper");
-    let broken = db.store.verify_audit().await.expect("verify").expect_err("tampering is detected");
-    assert_eq!(broken.seq, 3, "{broken}");
-    assert!(broken.to_string().contains("audit record 3"), "{broken}");
-}
-
 async fn accounts_and_sessions_round_trip(db: TestDatabase) {
     let code = practice(&db).await;
     let asha = user(&code);
@@ -101,7 +82,10 @@ async fn accounts_and_sessions_round_trip(db: TestDatabase) {
     let (found, hash) = db.store.user_for_sign_in("asha").await.expect("lookup").expect("exists");
     assert_eq!((found, hash.as_str()), (asha.clone(), "$argon2id$fake"));
     let expires = Timestamp::now() + SignedDuration::from_hours(1);
-    db.store.create_session("hash-1", &asha, "csrf-1", expires, &actor("asha")).await.expect("session");
+    db.store
+        .create_session("hash-1", &asha, "csrf-1", Timestamp::now(), expires, &actor("asha"))
+        .await
+        .expect("session");
     let session = db.store.session("hash-1").await.expect("lookup").expect("exists");
     assert_eq!((session.user.id, session.csrf_token.as_str()), (asha.id, "csrf-1"));
     assert_eq!(session.current_practice, Some(code.clone()));
@@ -110,7 +94,10 @@ async fn accounts_and_sessions_round_trip(db: TestDatabase) {
         .await
         .expect("reset");
     assert!(db.store.session("hash-1").await.expect("lookup").is_none(), "a password reset ends sessions");
-    db.store.create_session("hash-2", &asha, "csrf-2", expires, &actor("asha")).await.expect("session");
+    db.store
+        .create_session("hash-2", &asha, "csrf-2", Timestamp::now(), expires, &actor("asha"))
+        .await
+        .expect("session");
     db.store.end_session("hash-2", &actor("asha"), "sign_out").await.expect("end");
     assert!(db.store.session("hash-2").await.expect("lookup").is_none());
     let actions: Vec<String> = db

@@ -3,6 +3,7 @@
 mod api;
 mod assets;
 pub mod auth;
+mod clock;
 mod error;
 pub mod measures;
 mod pages;
@@ -13,6 +14,7 @@ pub mod uptake;
 pub use api::openapi_document;
 pub use auth::routes::{Access, Kind, RouteSpec};
 pub use auth::SessionConfig;
+pub use clock::Clock;
 pub use error::ApiError;
 
 use axum::http::Uri;
@@ -29,11 +31,13 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState {
     pub store: Store,
     pub sessions: SessionConfig,
+    /// The time sessions are judged by.
+    pub clock: Clock,
 }
 
 impl AppState {
     pub fn new(store: Store) -> Self {
-        Self { store, sessions: SessionConfig::default() }
+        Self { store, sessions: SessionConfig::default(), clock: Clock::default() }
     }
 }
 

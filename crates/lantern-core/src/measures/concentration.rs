@@ -20,16 +20,19 @@ pub struct Concentration {
 
 /// Concentration of `minutes` (one entry per staff member who helped; zeros are ignored).
 pub fn concentration(minutes: &[i64]) -> Option<Concentration> {
-    let mut values: Vec<f64> = minutes.iter().filter(|m| **m > 0).map(|m| *m as f64).collect();
-    let total: f64 = values.iter().sum();
-    if values.is_empty() || total <= 0.0 {
+    let mut whole: Vec<i128> = minutes.iter().filter(|m| **m > 0).map(|m| i128::from(*m)).collect();
+    whole.sort_unstable();
+    let total_whole: i128 = whole.iter().sum();
+    if whole.is_empty() {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len() as f64;
-    // Sorted form of the mean-difference Gini: Σ (2i − n − 1) xᵢ / (n Σ x), i from 1.
-    let weighted: f64 = values.iter().enumerate().map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x).sum();
-    let gini = (weighted / (n * total)).max(0.0);
+    let n = whole.len() as i128;
+    // Sorted form of the mean-difference Gini: Σ (2i − n − 1) xᵢ / (n Σ x), i from 1. Σ (2i − n − 1) xᵢ
+    // is half of Σᵢ Σⱼ |xᵢ − xⱼ|, so summed exactly in integers it is never negative and needs no clamp.
+    let weighted: i128 = whole.iter().zip(1..).map(|(x, i): (&i128, i128)| (2 * i - n - 1) * x).sum();
+    let gini = weighted as f64 / (n as f64 * total_whole as f64);
+    let values: Vec<f64> = whole.iter().map(|x| *x as f64).collect();
+    let total = total_whole as f64;
     let top_share = values.last().copied().unwrap_or(0.0) / total;
     let effective_helpers = 1.0 / values.iter().map(|x| (x / total).powi(2)).sum::<f64>();
     Some(Concentration {
@@ -66,7 +69,56 @@ mod tests {
         assert_eq!(concentration(&[0, 0]), None);
     }
 
+    /// The definitions written out the slow way, sharing nothing with the code above: Gini as the sum
+    /// of |xᵢ − xⱼ| over all ordered pairs / (2 n² x̄), top share as max / sum, effective helpers as
+    /// 1 / Σ shareᵢ².
+    fn naive(minutes: &[i64]) -> Option<(f64, f64, f64, usize)> {
+        let helped: Vec<i64> = minutes.iter().copied().filter(|m| *m > 0).collect();
+        if helped.is_empty() {
+            return None;
+        }
+        let n = helped.len() as f64;
+        let sum: i64 = helped.iter().sum();
+        let mean = sum as f64 / n;
+        let mut pairs = 0i128;
+        for a in &helped {
+            for b in &helped {
+                pairs += i128::from((a - b).abs());
+            }
+        }
+        let gini = pairs as f64 / (2.0 * n * n * mean);
+        let top = helped.iter().copied().max().unwrap_or(0) as f64 / sum as f64;
+        let squares: f64 = helped.iter().map(|m| (*m as f64 / sum as f64) * (*m as f64 / sum as f64)).sum();
+        Some((gini, top, 1.0 / squares, helped.len()))
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0)
+    }
+
     proptest! {
+        #[test]
+        fn every_figure_equals_its_pairwise_definition(
+            minutes in proptest::collection::vec(
+                prop_oneof![Just(0i64), 1i64..60, 1i64..10_000, 1_000_000_000i64..1_000_000_000_000],
+                0..80,
+            ),
+        ) {
+            let found = concentration(&minutes);
+            match (found, naive(&minutes)) {
+                (None, None) => {}
+                (Some(c), Some((gini, top, effective, helpers))) => {
+                    prop_assert!(c.gini >= 0.0, "negative Gini {} for {:?}", c.gini, minutes);
+                    prop_assert!(close(c.gini, gini), "Gini {} but pairwise {} for {:?}", c.gini, gini, minutes);
+                    prop_assert!(close(c.top_share, top), "top {} vs {}", c.top_share, top);
+                    prop_assert!(close(c.effective_helpers, effective), "{} vs {}", c.effective_helpers, effective);
+                    prop_assert_eq!(c.helpers, helpers);
+                    prop_assert_eq!(c.defaulted_to_one_person, top > 0.5);
+                }
+                (found, expected) => prop_assert!(false, "{:?} but naively {:?}", found, expected),
+            }
+        }
+
         #[test]
         fn equal_shares_have_zero_gini_and_n_effective_helpers(n in 1usize..60, minutes in 1i64..500) {
             let c = concentration(&vec![minutes; n]).expect("some help");

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use lantern_core::access::{Role, User};
 use lantern_core::audit::Actor;
 use lantern_core::ods::OdsCode;
@@ -181,7 +181,7 @@ async fn from_session(
 ) -> Result<Option<CurrentUser>, ApiError> {
     let hash = hash_secret(token);
     let Some(session) = state.store.session(&hash).await? else { return Ok(None) };
-    let now = Timestamp::now();
+    let now = state.clock.now();
     let idle_expired = now.duration_since(session.last_seen_at) > state.sessions.idle;
     if now >= session.expires_at || idle_expired || !session.user.active {
         let actor = Actor { client: client.clone(), ..Actor::system("session expiry") };
@@ -195,7 +195,7 @@ async fn from_session(
     }
     // Touching on every request would turn reads into writes; once a minute keeps the idle clock honest.
     if now.duration_since(session.last_seen_at) > SignedDuration::from_secs(60) {
-        state.store.touch_session(&hash, None).await?;
+        state.store.touch_session(&hash, None, now).await?;
     }
     let practices = with_reach(state, session.user.clone()).await?;
     let current_practice =

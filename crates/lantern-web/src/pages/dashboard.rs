@@ -79,7 +79,7 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, RawQuery(raw
     };
     // Looking at a practice makes it the one this session works in, as on the other practice pages.
     if let (Some(hash), Some(_)) = (&user.session_hash, requested) {
-        if let Err(error) = state.store.touch_session(hash, Some(&code)).await {
+        if let Err(error) = state.store.touch_session(hash, Some(&code), state.clock.now()).await {
             return failure::page(error.into());
         }
     }

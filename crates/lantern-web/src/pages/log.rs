@@ -44,7 +44,11 @@ pub async fn show(
     };
     // Looking at a practice makes it the one this session works in.
     if let (Some(hash), Some(_)) = (&user.session_hash, &query.practice) {
-        if let Err(error) = state.store.touch_session(hash, Some(&context.settings.practice.ods_code)).await {
+        if let Err(error) = state
+            .store
+            .touch_session(hash, Some(&context.settings.practice.ods_code), state.clock.now())
+            .await
+        {
             return super::failure::page(error.into());
         }
     }

@@ -135,7 +135,12 @@ pub(super) async fn remember(
 ) -> Option<Response> {
     let hash = user.session_hash.as_ref()?;
     requested.filter(|p| !p.trim().is_empty())?;
-    state.store.touch_session(hash, Some(code)).await.err().map(|error| failure::page(error.into()))
+    state
+        .store
+        .touch_session(hash, Some(code), state.clock.now())
+        .await
+        .err()
+        .map(|error| failure::page(error.into()))
 }
 
 /// The page frame with `code` as the practice shown in the header.

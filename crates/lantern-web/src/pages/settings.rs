@@ -86,7 +86,7 @@ pub async fn show(
     };
     // Looking at a practice makes it the one this session works in, as on the log page.
     if let (Some(hash), Some(_)) = (&user.session_hash, &query.practice) {
-        if let Err(error) = state.store.touch_session(hash, Some(&code)).await {
+        if let Err(error) = state.store.touch_session(hash, Some(&code), state.clock.now()).await {
             return failure::page(error.into());
         }
     }

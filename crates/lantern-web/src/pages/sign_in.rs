@@ -197,9 +197,10 @@ pub async fn submit(
         organisation: user.organisation.as_ref().or(user.practices.first()).map(ToString::to_string),
         client: client.0,
     };
-    let expires = Timestamp::now() + state.sessions.absolute;
+    let now = state.clock.now();
+    let expires = now + state.sessions.absolute;
     if let Err(error) =
-        state.store.create_session(&hash_secret(&token), &user, &new_secret(), expires, &actor).await
+        state.store.create_session(&hash_secret(&token), &user, &new_secret(), now, expires, &actor).await
     {
         return super::failure::page(error.into());
     }

@@ -10,10 +10,9 @@ use crate::common::{hidden, json_of, TestApp, PASSWORD, PRACTICE};
 use jiff::SignedDuration;
 use lantern_core::access::Role;
 use lantern_store::{testing, AuditFilter};
-use lantern_web::{AppState, Kind, SessionConfig};
+use lantern_web::{AppState, Clock, Kind, SessionConfig};
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::Method;
-use std::time::Duration;
 
 async fn audit_count(app: &TestApp, action: &str) -> usize {
     let filter = AuditFilter { action: Some(action.to_owned()), ..AuditFilter::default() };
@@ -163,41 +162,64 @@ async fn a_session_cookie_chosen_before_sign_in_is_never_the_session() {
     assert_eq!((page.status().as_u16(), location(&page)), (303, "/sign-in?next=%2Flog".to_owned()));
 }
 
-/// Signs in on a server whose sessions last as `sessions` says, checks the session works, waits
-/// `wait`, and checks it no longer does and its expiry was audited.
-async fn expires(sessions: SessionConfig, wait: Duration) {
+/// A server with the default session limits whose clock the test moves on, and a session on it.
+async fn clocked_session() -> (TestApp, Clock, String, String) {
     let app = TestApp::spawn(testing::sqlite().await).await;
-    let base = serve(AppState { store: app.store.clone(), sessions }).await;
+    let clock = Clock::default();
+    let state =
+        AppState { store: app.store.clone(), sessions: SessionConfig::default(), clock: clock.clone() };
+    let base = serve(state).await;
     // The cookie is sent by hand: its Max-Age would make a browser drop it before the server could judge it.
     let session = set_cookie(&raw_sign_in(&base, "staff", PASSWORD, "").await, SESSION).expect("session");
     assert_eq!(me_status(&base, &session).await, 200, "the session works at first");
-    tokio::time::sleep(wait).await;
-    let page = with_session(&base, Method::GET, "/log", &session).await;
+    (app, clock, base, session)
+}
+
+/// The session no longer works, for pages or the API, here or on another server, and its end was
+/// audited once.
+async fn has_expired(app: &TestApp, base: &str, session: &str) {
+    let page = with_session(base, Method::GET, "/log", session).await;
     assert_eq!((page.status().as_u16(), location(&page)), (303, "/sign-in?next=%2Flog".to_owned()));
-    assert_eq!(me_status(&base, &session).await, 401, "nor for the API");
-    assert_eq!(me_status(&app.base, &session).await, 401, "nor on a server with longer sessions");
+    assert_eq!(me_status(base, session).await, 401, "nor for the API");
+    assert_eq!(me_status(&app.base, session).await, 401, "nor on another server");
     let filter = AuditFilter { action: Some("session.expired".into()), ..AuditFilter::default() };
     let records = app.store.audit_records(&filter, 10).await.expect("audit");
     assert_eq!(records.len(), 1, "the expiry is audited once");
     assert_eq!(records[0].actor.username, "staff");
 }
 
-// Stored times are whole seconds, so a limit of N seconds can end up to a second early: 2-second
-// limits leave room for the first check, and waiting 3.5 seconds is past them either way.
+// Stored times are whole seconds, so a session can look up to a second older than it is: each step
+// stays two seconds clear of the limit it is testing.
 #[tokio::test]
-async fn an_idle_session_expires() {
-    let sessions = SessionConfig { idle: SignedDuration::from_secs(2), ..SessionConfig::default() };
-    expires(sessions, Duration::from_millis(3_500)).await;
+async fn an_idle_session_expires_after_an_hour_and_use_restarts_the_hour() {
+    let (app, clock, base, session) = clocked_session().await;
+    let idle = SessionConfig::default().idle;
+    assert_eq!(idle, SignedDuration::from_mins(60));
+    for _ in 0..3 {
+        clock.advance(idle - SignedDuration::from_secs(2));
+        assert_eq!(me_status(&base, &session).await, 200, "used within the hour, it goes on");
+    }
+    clock.advance(idle + SignedDuration::from_secs(2));
+    has_expired(&app, &base, &session).await;
 }
 
 #[tokio::test]
 async fn every_session_ends_at_its_absolute_limit_however_busy() {
-    let sessions = SessionConfig {
-        idle: SignedDuration::from_hours(1),
-        absolute: SignedDuration::from_secs(2),
-        ..SessionConfig::default()
-    };
-    expires(sessions, Duration::from_millis(3_500)).await;
+    let (app, clock, base, session) = clocked_session().await;
+    let limits = SessionConfig::default();
+    assert_eq!(limits.absolute, SignedDuration::from_hours(10));
+    let step = SignedDuration::from_mins(50);
+    let mut used = SignedDuration::ZERO;
+    while used + step < limits.absolute - SignedDuration::from_secs(2) {
+        clock.advance(step);
+        used += step;
+        assert_eq!(me_status(&base, &session).await, 200, "busy, {used:?} after signing in");
+    }
+    let last = limits.absolute - used - SignedDuration::from_secs(2);
+    clock.advance(last);
+    assert_eq!(me_status(&base, &session).await, 200, "two seconds before the limit");
+    clock.advance(SignedDuration::from_secs(4));
+    has_expired(&app, &base, &session).await;
 }
 
 #[tokio::test]
