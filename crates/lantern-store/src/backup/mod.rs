@@ -98,9 +98,7 @@ pub async fn backup_database(
             let store = Store::connect(location).await?;
             let report = store.backup_to(file, replace).await;
             let recorded = match &report {
-                Ok(report) => {
-                    store.audit(entry("database.backup", &report.file, &report.contents)).await.map(drop)
-                }
+                Ok(report) => record(&store, entry("database.backup", &report.file, &report.contents)).await,
                 Err(_) => Ok(()),
             };
             store.close().await;
@@ -110,12 +108,34 @@ pub async fn backup_database(
         DatabaseLocation::Postgres(url) => {
             let report = postgres::backup(url, file, replace).await?;
             let store = Store::connect(location).await?;
-            let recorded = store.audit(entry("database.backup", &report.file, &report.contents)).await;
+            let recorded = record(&store, entry("database.backup", &report.file, &report.contents)).await;
             store.close().await;
             recorded?;
             Ok(report)
         }
     }
+}
+
+/// Appends to the audit trail of a database another process (a running server) may be writing to.
+/// SQLite refuses at once, without waiting, a transaction that read before another process committed
+/// and then tries to write; it succeeds when tried again.
+async fn record(store: &Store, entry: AuditEntry) -> Result<(), BackupError> {
+    let mut attempts = 0;
+    loop {
+        match store.audit(entry.clone()).await {
+            Err(StoreError::Database(e)) if busy(&e) && attempts < 50 => attempts += 1,
+            other => return other.map(drop).map_err(BackupError::from),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20 * attempts)).await;
+    }
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, with any extended code.
+fn busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i64>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// The audit record of a backup (in the database copied, after the copy) or of a restore (in the

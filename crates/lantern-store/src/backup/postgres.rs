@@ -84,10 +84,9 @@ async fn record_restore(
     contents: &BackupContents,
 ) -> Result<(), BackupError> {
     let store = Store::connect(&DatabaseLocation::Postgres(with_database(url, scratch))).await?;
-    let recorded = store.audit(super::entry("database.restore", file, contents)).await;
+    let recorded = super::record(&store, super::entry("database.restore", file, contents)).await;
     store.close().await;
-    recorded?;
-    Ok(())
+    recorded
 }
 
 /// A connection to the server's maintenance database, from which databases are created and renamed.

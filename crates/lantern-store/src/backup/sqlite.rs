@@ -112,17 +112,13 @@ pub(super) async fn restore(file: &Path, target: &Path, replace: bool) -> Result
     let proven = async {
         store.migrate().await?;
         let contents = super::prove(&store, &label(file)).await?;
-        store.audit(super::entry("database.restore", file, &contents)).await?;
+        super::record(&store, super::entry("database.restore", file, &contents)).await?;
         Ok::<_, BackupError>(contents)
     }
     .await;
     store.close().await;
     let contents = proven?;
-    // Folds the write-ahead log that opening it made back into the one file.
-    let mut conn = options(partial.path()).connect().await?;
-    sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await?;
-    let has: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&mut conn).await?;
-    conn.close().await?;
+    let has = fold_journal(partial.path()).await?;
 
     if target.exists() {
         ensure_not_in_use(target).await?;
@@ -142,15 +138,30 @@ pub(super) async fn restore(file: &Path, target: &Path, replace: bool) -> Result
     })
 }
 
+/// Folds the write-ahead log that opening a copy made back into the one file; returns how many
+/// migrations it now has. The pool's connections may take a moment to let go of the file after it
+/// is closed, so a busy answer is tried again.
+async fn fold_journal(path: &Path) -> Result<i64, BackupError> {
+    let mut attempts = 0;
+    loop {
+        let mut conn = options(path).connect().await?;
+        let folded = sqlx::query("PRAGMA journal_mode = DELETE").execute(&mut conn).await;
+        let result = match folded {
+            Ok(_) => sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(&mut conn).await,
+            Err(e) => Err(e),
+        };
+        conn.close().await?;
+        match result {
+            Err(e) if super::busy(&e) && attempts < 50 => attempts += 1,
+            other => return Ok(other?),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Refuses a database another connection holds open. Leaving write-ahead-log mode needs the only
 /// connection, and `lantern serve` keeps its connections open, so a running server makes this fail.
 async fn ensure_not_in_use(path: &Path) -> Result<(), BackupError> {
-    let busy = |e: &sqlx::Error| {
-        e.as_database_error()
-            .and_then(|d| d.code())
-            .and_then(|code| code.parse::<i64>().ok())
-            .is_some_and(|code| matches!(code & 0xff, 5 | 6))
-    };
     let attempt = async {
         let mut conn = options(path).busy_timeout(Duration::from_millis(500)).connect().await?;
         let result = async {
@@ -163,7 +174,7 @@ async fn ensure_not_in_use(path: &Path) -> Result<(), BackupError> {
         result.map(drop)
     };
     match attempt.await {
-        Err(e) if busy(&e) => Err(BackupError::InUse(label(path))),
+        Err(e) if super::busy(&e) => Err(BackupError::InUse(label(path))),
         // A database too damaged to open is what a restore is for: it is set aside all the same.
         Err(e) => {
             tracing::warn!("replacing {} which cannot be opened: {e}", path.display());

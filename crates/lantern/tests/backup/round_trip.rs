@@ -48,7 +48,7 @@ async fn the_demo_round_trips_through_backup_and_restore() {
             "--practice",
             "Y99901",
             "--from",
-            "2020-01-01",
+            "2022-01-01",
             "--to",
             "2030-12-31",
             "--format",
