@@ -40,7 +40,7 @@ async fn admin() -> Option<(AnyPool, String)> {
 }
 
 async fn database_names(admin: &AnyPool, like: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE $1 ORDER BY datname")
+    sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE $1 ORDER BY datname")
         .bind(format!("{like}%"))
         .fetch_all(admin)
         .await
@@ -85,15 +85,20 @@ async fn the_demo_round_trips_through_pg_dump_and_pg_restore() {
         ok(&[&report[..], &["--database", &source]].concat())
     );
 
+    let replaced = pg_figures(&target).await;
+    assert_eq!(replaced.last_action, "export.measures", "the report just run is audited");
     let stderr = refused(&["restore", "--from", &dump, "--to", &target]);
     assert!(stderr.contains("already exists") && stderr.contains("--force"), "{stderr}");
     let printed = ok(&["restore", "--from", &dump, "--to", &target, "--force"]);
     assert!(printed.contains("kept as"), "{printed}");
-    let aside = database_names(&admin, &format!("{target_name}_before_restore")).await;
-    assert_eq!(aside.len(), 1, "{aside:?}");
+    let kept = printed.lines().find_map(|l| l.strip_prefix("the database it replaced is kept as "));
+    let kept = kept.unwrap_or_else(|| panic!("{printed}")).to_owned();
+    let aside = database_names(&admin, &kept).await;
+    assert_eq!(aside, [kept.clone()], "the replaced database is kept under the name printed");
     let (base, _) = target.rsplit_once('/').expect("url");
-    assert_eq!(pg_figures(&format!("{base}/{}", aside[0])).await, back, "the replaced database, intact");
-    assert!(database_names(&admin, &format!("{target_name}_restoring")).await.is_empty(), "no scratch left");
+    assert_eq!(pg_figures(&format!("{base}/{}", aside[0])).await, replaced, "the replaced database, intact");
+    let stem: String = target_name.chars().take(30).collect();
+    assert!(database_names(&admin, &format!("{stem}_restoring")).await.is_empty(), "no scratch left");
 
     for name in [aside[0].as_str(), &target_name, source.rsplit('/').next().expect("name")] {
         admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.expect("drop");
@@ -125,6 +130,7 @@ async fn a_pg_backup_that_does_not_verify_is_reported_failed() {
     assert!(!Path::new(&dump).exists(), "no backup file appears");
     assert_eq!(names(dir.path()), ["ignored.csv"], "nothing half-written is left");
     let name = source.rsplit('/').next().expect("name");
-    assert!(database_names(&admin, &format!("{name}_restoring")).await.is_empty(), "no scratch left");
+    let stem: String = name.chars().take(30).collect();
+    assert!(database_names(&admin, &format!("{stem}_restoring")).await.is_empty(), "no scratch left");
     admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.expect("drop");
 }
