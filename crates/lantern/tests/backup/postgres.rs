@@ -94,7 +94,11 @@ async fn the_demo_round_trips_through_pg_dump_and_pg_restore() {
     let kept = printed.lines().find_map(|l| l.strip_prefix("the database it replaced is kept as "));
     let kept = kept.unwrap_or_else(|| panic!("{printed}")).to_owned();
     let aside = database_names(&admin, &kept).await;
-    assert_eq!(aside, [kept.clone()], "the replaced database is kept under the name printed");
+    assert_eq!(
+        aside.as_slice(),
+        std::slice::from_ref(&kept),
+        "the replaced database is kept under the name printed"
+    );
     let (base, _) = target.rsplit_once('/').expect("url");
     assert_eq!(pg_figures(&format!("{base}/{}", aside[0])).await, replaced, "the replaced database, intact");
     let stem: String = target_name.chars().take(30).collect();
