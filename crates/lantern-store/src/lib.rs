@@ -6,6 +6,7 @@
 mod accounts;
 mod audit;
 mod audit_actions;
+mod backup;
 mod costs;
 mod episodes;
 mod error;
@@ -27,6 +28,10 @@ mod uptake;
 
 pub use accounts::{ApiTokenInfo, SessionRecord};
 pub use audit::AuditFilter;
+pub use backup::{
+    backup_database, postgres_guidance, restore_database, BackupContents, BackupError, BackupReport,
+    RestoreReport,
+};
 pub use error::StoreError;
 pub use import::{ImportRow, ImportSummary};
 pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};

@@ -45,6 +45,37 @@ pub enum Command {
     /// Check the dashboard's rollups.
     #[command(subcommand)]
     Rollups(RollupsCommand),
+    /// Copy the database to a file while it stays in use; the copy counts only once its integrity check
+    /// and audit verification pass.
+    Backup(BackupArgs),
+    /// Check a backup and only then put it in place of the database (migrated forward); the database it
+    /// replaces is kept beside it as <name>.before-restore-<time>.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// The file to write: a SQLite database file, or for PostgreSQL a pg_dump custom-format archive.
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Replace the file if it already exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file written by `lantern backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The database to restore into (same forms as --database for other commands).
+    #[arg(long = "to", visible_alias = "database", env = "LANTERN_DATABASE", default_value = "lantern.db")]
+    pub database: String,
+    /// Replace a database that already holds data (it is kept aside, not deleted).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

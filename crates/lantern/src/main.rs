@@ -1,6 +1,7 @@
 //! The `lantern` command: thin glue from the command line to the library crates.
 
 mod accounts;
+mod backup;
 mod cli;
 mod demo;
 mod demo_observation;
@@ -161,6 +162,8 @@ async fn main() -> anyhow::Result<()> {
             }
             std::process::exit(1);
         }
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&lantern_web::openapi_document())?);
             Ok(())
