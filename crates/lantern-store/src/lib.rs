@@ -134,7 +134,13 @@ impl Store {
             Backend::Sqlite => Some(self.write_lock.lock().await),
             Backend::Postgres => None,
         };
-        let tx = self.pool.begin().await?;
+        // IMMEDIATE takes SQLite's write lock at the start (waiting out the busy timeout), so a
+        // transaction that reads before it writes cannot fail when another process (a CLI command
+        // beside the server) commits in between, as a deferred BEGIN would.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(WriteTx { tx, _guard: guard })
     }
 }

@@ -15,6 +15,7 @@ contract!(
     episodes_round_trip,
     edits_make_versions_and_keep_history,
     stale_edits_conflict,
+    a_submission_key_stores_one_episode,
     deletion_is_soft_and_needs_a_reason,
     lists_filter_and_paginate,
     keyset_walk_visits_every_episode_once,
@@ -184,8 +185,37 @@ async fn stale_edits_conflict(store: Store) {
     let stale = store
         .update_episode(created.id, Some(1), &episode, &lantern_core::audit::Actor::system("test"))
         .await;
-    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    assert!(matches!(stale, Err(StoreError::Stale { expected: 1, current: 2 })), "{stale:?}");
     assert_eq!(store.episode(created.id).await.expect("read").version, 2);
+    // Undo's delete holds only while nobody has edited since.
+    let undo = store
+        .delete_episode_at(created.id, Some(1), "undo", &lantern_core::audit::Actor::system("test"))
+        .await;
+    assert!(matches!(undo, Err(StoreError::Stale { expected: 1, current: 2 })), "{undo:?}");
+    assert!(store.episode(created.id).await.expect("read").deleted.is_none());
+}
+
+async fn a_submission_key_stores_one_episode(store: Store) {
+    use lantern_core::submission::SubmissionKey;
+    let seed = seed(&store).await;
+    let raw = input(&seed, 5, "nhs_login", "2026-03-02T09:15:00Z");
+    let episode = valid(&store, &seed, &raw).await;
+    let actor = lantern_core::audit::Actor::system("test");
+    let key = SubmissionKey::new("account-1", "key-1", &raw).expect("key");
+    let first = store.create_episode_once(&episode, &actor, &key).await.expect("first");
+    let again = store.create_episode_once(&episode, &actor, &key).await.expect("again");
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(first.record.id, again.record.id);
+    let all = store.list_episodes(&EpisodeFilter::default(), 10, 0).await.expect("list");
+    assert_eq!(all.total, 1, "one episode for one key");
+    let mut other = raw.clone();
+    other.duration_minutes = Some(9);
+    let reused = SubmissionKey::new("account-1", "key-1", &other).expect("key");
+    let refused = store.create_episode_once(&episode, &actor, &reused).await;
+    assert!(matches!(refused, Err(StoreError::KeyReused)), "{refused:?}");
+    let elsewhere = SubmissionKey::new("account-2", "key-1", &raw).expect("key");
+    assert!(!store.create_episode_once(&episode, &actor, &elsewhere).await.expect("other account").replayed);
+    assert_eq!(store.list_episodes(&EpisodeFilter::default(), 10, 0).await.expect("list").total, 2);
 }
 
 async fn deletion_is_soft_and_needs_a_reason(store: Store) {
