@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
     let (routes, _) = table().into_parts();
     routes
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(pages::form_bytes::refuse_invalid_utf8))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(security::headers())
