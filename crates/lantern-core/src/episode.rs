@@ -348,11 +348,10 @@ fn check_note(note: Option<&str>, errors: &mut Vec<FieldError>) -> Option<String
         ));
         return None;
     }
-    let findings = identity::screen(note);
-    for finding in &findings {
-        errors.push(FieldError::new("note", format!("The note {}", finding.message())));
-    }
-    findings.is_empty().then(|| note.to_owned())
+    let problems = identity::check_free_text("note", "The note", note, identity::FreeText::NOTE);
+    let clean = problems.is_empty();
+    errors.extend(problems);
+    clean.then(|| note.to_owned())
 }
 
 #[cfg(test)]

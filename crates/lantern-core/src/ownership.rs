@@ -2,6 +2,7 @@
 //! answer to the "collusion of anonymity" the study found, where responsibility was so spread that
 //! nobody held it.
 
+use crate::identity::{check_free_text, FreeText};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -83,21 +84,17 @@ pub struct GuideCoverage {
 /// Checks free-text arrangements: short, and never a patient identifier.
 pub fn check_ownership(o: &Ownership) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
-    for (field, text) in [
-        ("escalation_route", &o.escalation_route),
-        ("helpdesk", &o.helpdesk),
-        ("offline_alternative", &o.offline_alternative),
+    // A supplier helpdesk number is expected in its field; a patient's details never are.
+    for (field, subject, text, rule) in [
+        ("escalation_route", "The escalation route", &o.escalation_route, FreeText::NOTE),
+        ("helpdesk", "The helpdesk", &o.helpdesk, FreeText::HELPDESK),
+        ("offline_alternative", "The offline alternative", &o.offline_alternative, FreeText::NOTE),
     ] {
         let Some(text) = text else { continue };
         if text.chars().count() > 500 {
             errors.push(FieldError::new(field, "Keep this to 500 characters or fewer"));
         }
-        // A supplier helpdesk number is expected here; a patient's details never are.
-        for finding in crate::identity::screen(text) {
-            if !(field == "helpdesk" && finding.kind == crate::identity::IdentifierKind::PhoneNumber) {
-                errors.push(FieldError::new(field, finding.message()));
-            }
-        }
+        errors.extend(check_free_text(field, subject, text, rule));
     }
     if o.owner.is_some_and(|owner| o.supporting.contains(&owner)) {
         errors.push(FieldError::new(
@@ -184,11 +181,8 @@ impl GuideDraft {
                 format!("Write the guide in 1 to {MAX_GUIDE_CHARS} characters"),
             ));
         }
-        for found in crate::identity::screen(&self.body) {
-            if found.kind == crate::identity::IdentifierKind::NhsNumber {
-                errors.push(FieldError::new("body", format!("The guide {}", found.message())));
-            }
-        }
+        errors.extend(check_free_text("title", "The title", title, FreeText::LINE));
+        errors.extend(check_free_text("body", "The guide", &self.body, FreeText::DOCUMENT));
         for code in &self.services {
             if !services.iter().any(|s| s.code == *code) {
                 errors.push(FieldError::new(

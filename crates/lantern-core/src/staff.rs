@@ -1,5 +1,6 @@
 //! Staff members: the helpers who do the hidden work.
 
+use crate::identity::{check_free_text, FreeText};
 use crate::ods::OdsCode;
 use crate::taxonomy::STAFF_ROLES;
 use crate::validation::{FieldError, ValidationErrors};
@@ -27,6 +28,7 @@ impl StaffMember {
         if display_name.is_empty() || display_name.chars().count() > 80 {
             errors.push(FieldError::new("display_name", "Enter a name of 1 to 80 characters"));
         }
+        errors.extend(check_free_text("display_name", "The name", display_name, FreeText::LINE));
         if !STAFF_ROLES.contains(role) {
             errors.push(FieldError::new(
                 "role",

@@ -181,6 +181,34 @@ async fn a_note_with_an_nhs_number_is_refused() {
 }
 
 #[tokio::test]
+async fn disguised_identifiers_and_control_characters_in_notes_are_refused() {
+    let (db, f) = seeded().await;
+    let notes = [
+        "Patient 943\u{200B}476\u{00AD}5919 could not log in",
+        "Patient \u{FF19}\u{FF14}\u{FF13} \u{FF14}\u{FF17}\u{FF16} \u{FF15}\u{FF19}\u{FF11}\u{FF19}",
+        "Patient \u{669}\u{664}\u{663}\u{2013}\u{664}\u{667}\u{666}\u{2013}\u{665}\u{669}\u{661}\u{669}",
+        "Ring 0044 7700 900123",
+        "Email jo\u{FF20}example.com",
+        "Lives at SW1A\u{200B}1AA",
+        "Born 01021960",
+        "Bad\u{0}byte",
+        "Asha\u{202E}K",
+    ];
+    let file = f.file(notes.len() + 1, |i, row| {
+        if let Some(note) = i.checked_sub(1).and_then(|n| notes.get(n)) {
+            row.note = (*note).to_owned();
+        }
+    });
+    let errors = refused(&db.store, &file).await;
+    for (n, note) in notes.iter().enumerate() {
+        // The header is line 1 and the untouched first row line 2.
+        let messages = at(&errors, u64::try_from(n + 3).unwrap_or_default(), "note");
+        assert_eq!(messages.len(), 1, "{note:?}: {errors}");
+    }
+    assert_eq!(errors.errors.len(), notes.len(), "{errors}");
+}
+
+#[tokio::test]
 async fn a_thousand_problems_are_listed_and_the_rest_counted() {
     let (db, f) = seeded().await;
     let file = f.file(1_200, |_, row| row.channel = "fax".into());

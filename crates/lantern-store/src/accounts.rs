@@ -8,8 +8,10 @@ use crate::{Store, StoreError};
 use jiff::Timestamp;
 use lantern_core::access::{Role, User};
 use lantern_core::audit::{Actor, AuditEntry};
+use lantern_core::identity::{check_free_text, FreeText};
 use lantern_core::ods::OdsCode;
 use lantern_core::record::storage_time;
+use lantern_core::validation::ValidationErrors;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use uuid::Uuid;
@@ -45,6 +47,12 @@ impl Store {
         password_hash: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
+        ValidationErrors::check(check_free_text(
+            "display_name",
+            "The name",
+            &user.display_name,
+            FreeText::LINE,
+        ))?;
         let mut w = self.begin_write().await?;
         let now = storage_time(Timestamp::now());
         let inserted = sqlx::query(
@@ -282,8 +290,8 @@ impl Store {
             .bind(storage_time(Timestamp::now()))
             .execute(&mut *w.tx)
             .await?;
-        let entry =
-            AuditEntry::new(actor, "sign_in.failed").after(&serde_json::json!({ "username": username }));
+        let entry = AuditEntry::new(actor, "sign_in.failed")
+            .after(&serde_json::json!({ "username": auditable_username(username) }));
         append(&mut w.tx, self.backend, entry).await?;
         w.commit().await
     }
@@ -326,6 +334,7 @@ impl Store {
         token_hash: &str,
         actor: &Actor,
     ) -> Result<Uuid, StoreError> {
+        ValidationErrors::check(check_free_text("name", "The token name", name, FreeText::LINE))?;
         let id = Uuid::now_v7();
         let mut w = self.begin_write().await?;
         sqlx::query(
@@ -429,5 +438,17 @@ impl Store {
         )
         .await?;
         w.commit().await
+    }
+}
+
+/// What a failed sign-in's audit record says was typed as the username. Whatever was typed stays in
+/// the append-only trail for good, and a mistyped username can be anything (a password, a patient's
+/// details), so it is kept only when it could be a username and carries no identifier other than an
+/// email address (staff may sign in with theirs).
+fn auditable_username(typed: &str) -> String {
+    let screened = check_free_text("username", "The username", typed, FreeText::EMAIL_ALLOWED);
+    match lantern_core::access::parse_username(typed) {
+        Ok(username) if screened.is_empty() => username,
+        _ => "(withheld: not a possible username, or it looks like a patient identifier)".to_owned(),
     }
 }

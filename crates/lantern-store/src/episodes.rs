@@ -9,7 +9,9 @@ use crate::{Store, StoreError};
 use jiff::Timestamp;
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::episode::Episode;
+use lantern_core::identity::{check_free_text, FreeText};
 use lantern_core::record::{storage_time, EpisodeRecord, EpisodeVersion};
+use lantern_core::validation::ValidationErrors;
 use sqlx::any::Any;
 use sqlx::Transaction;
 use uuid::Uuid;
@@ -108,12 +110,14 @@ impl Store {
     ) -> Result<EpisodeRecord, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(lantern_core::validation::ValidationErrors::single(
+            return Err(ValidationErrors::single(
                 "reason",
                 "Give a reason for deleting, of 1 to 200 characters",
             )
             .into());
         }
+        // The reason goes into the episode and the append-only audit trail: screened like a note.
+        ValidationErrors::check(check_free_text("reason", "The reason", reason, FreeText::LINE))?;
         let mut w = self.begin_write().await?;
         let current = current_state(&mut w.tx, id).await?;
         if current.deleted {

@@ -5,8 +5,10 @@ use crate::rows::uuid;
 use crate::{Store, StoreError};
 use jiff::civil::Date;
 use lantern_core::audit::{Actor, AuditEntry};
+use lantern_core::identity::{check_free_text, FreeText};
 use lantern_core::ods::OdsCode;
 use lantern_core::ownership::{check_ownership, Confidence, Ownership, Training};
+use lantern_core::validation::ValidationErrors;
 use sqlx::Row;
 
 impl Store {
@@ -114,12 +116,13 @@ impl Store {
     ) -> Result<(), StoreError> {
         let trainer = t.trainer.trim();
         if trainer.is_empty() || trainer.chars().count() > 120 {
-            return Err(lantern_core::validation::ValidationErrors::single(
+            return Err(ValidationErrors::single(
                 "trainer",
                 "Say who trained them or which course, in up to 120 characters",
             )
             .into());
         }
+        ValidationErrors::check(check_free_text("trainer", "The trainer", trainer, FreeText::LINE))?;
         if !self.staff(practice).await?.iter().any(|m| m.id == t.staff_id) {
             return Err(StoreError::NotFound(format!("staff member {} at {practice}", t.staff_id)));
         }

@@ -5,6 +5,7 @@ use crate::rows::{ods, uuid};
 use crate::sql::flag;
 use crate::{Store, StoreError};
 use lantern_core::audit::{Actor, AuditEntry};
+use lantern_core::identity::{check_free_text, FreeText};
 use lantern_core::ods::OdsCode;
 use lantern_core::practice::{custom_service_code, default_services, Practice, PracticeService};
 use lantern_core::staff::StaffMember;
@@ -28,6 +29,12 @@ impl Store {
         synthetic: bool,
         actor: &Actor,
     ) -> Result<(), StoreError> {
+        ValidationErrors::check(check_free_text(
+            "name",
+            "The practice name",
+            &practice.name,
+            FreeText::LINE,
+        ))?;
         let mut w = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO practices (ods_code, name, pcn, icb, list_size, synthetic) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -138,6 +145,7 @@ impl Store {
                     "Enter a service name of 1 to 80 characters with letters or digits",
                 )
             })?;
+        ValidationErrors::check(check_free_text("label", "The service name", label, FreeText::LINE))?;
         let mut w = self.begin_write().await?;
         let done = sqlx::query(
             "INSERT INTO practice_services (practice, code, label, enabled, custom, position) \
@@ -162,6 +170,13 @@ impl Store {
     }
 
     pub async fn add_staff(&self, member: &StaffMember, actor: &Actor) -> Result<(), StoreError> {
+        // `StaffMember::new` checks this too; a member built another way must not skip the guard.
+        ValidationErrors::check(check_free_text(
+            "display_name",
+            "The name",
+            &member.display_name,
+            FreeText::LINE,
+        ))?;
         let mut w = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO staff (id, practice, display_name, role, active) VALUES ($1, $2, $3, $4, $5)",

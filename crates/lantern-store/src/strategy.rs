@@ -7,6 +7,7 @@ use crate::{Store, StoreError};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use lantern_core::audit::{Actor, AuditEntry};
+use lantern_core::identity::{check_free_text, FreeText};
 use lantern_core::ods::OdsCode;
 use lantern_core::ownership::StrategyVersion;
 use lantern_core::record::storage_time;
@@ -68,6 +69,7 @@ impl Store {
                 ValidationErrors::single("body", "The strategy must have 1 to 100,000 characters").into()
             );
         }
+        ValidationErrors::check(check_free_text("body", "The strategy", body, FreeText::DOCUMENT))?;
         let mut w = self.begin_write().await?;
         let row =
             sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM strategy_versions WHERE practice = $1")

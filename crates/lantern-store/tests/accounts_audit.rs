@@ -142,6 +142,21 @@ async fn sign_in_failures_are_counted_per_user_and_client(db: TestDatabase) {
     assert_eq!(count("someone", "203.0.113.1").await.expect("count"), (0, 0));
     let failures = AuditFilter { action: Some("sign_in.failed".into()), ..AuditFilter::default() };
     assert_eq!(db.store.audit_records(&failures, 10).await.expect("audit").len(), 3);
+
+    // Whatever is typed as a username stays in the audit trail for good: a patient identifier or
+    // something that could never be a username is withheld; a staff email address is kept.
+    for typed in ["943 476 5919", "07700 900123", "Asha\u{202E}K", "not a username"] {
+        db.store.record_sign_in_failure(typed, &actor("sign-in")).await.expect("failure");
+        let records = db.store.audit_records(&failures, 1).await.expect("audit");
+        let after = records[0].after.clone().unwrap_or_default();
+        assert!(
+            after.contains("withheld") && !after.contains("5919") && !after.contains("900123"),
+            "{after}"
+        );
+    }
+    db.store.record_sign_in_failure("asha.k@nhs.net", &actor("sign-in")).await.expect("failure");
+    let records = db.store.audit_records(&failures, 1).await.expect("audit");
+    assert!(records[0].after.as_deref().unwrap_or_default().contains("asha.k@nhs.net"));
 }
 
 mod role_costs {

@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
     routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(pages::form_bytes::refuse_invalid_utf8))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state.clone(), auth::authenticate))
         .layer(security::headers(state.sessions.secure_cookies))

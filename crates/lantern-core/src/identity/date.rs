@@ -19,15 +19,15 @@ use super::{digit_at, digit_before};
 
 const MONTH: &str = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
-/// 12/03/1950, 12-03-1950, 12.3.50 …
+/// 12/03/1950, 12-03-1950, 12.3.50, 12 03 1950 …
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([0-9]{1,2})([/.\-])([0-9]{1,2})([/.\-])([0-9]{4}|[0-9]{2})")
+    Regex::new(r"([0-9]{1,2})([/.\-_ ])([0-9]{1,2})([/.\-_ ])([0-9]{4}|[0-9]{2})")
         .expect("numeric date pattern is valid")
 });
 
 /// 1950-03-12 and its slashed or dotted variants.
 static YEAR_MONTH_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([0-9]{4})([/.\-])([0-9]{1,2})([/.\-])([0-9]{1,2})").expect("ISO date pattern is valid")
+    Regex::new(r"([0-9]{4})([/.\-_ ])([0-9]{1,2})([/.\-_ ])([0-9]{1,2})").expect("ISO date pattern is valid")
 });
 
 /// 12 March 1950, 12th Mar 1950, 1st of March 1950, 12-Mar-1950.
@@ -50,21 +50,28 @@ static NAMED_MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) fn find(text: &str) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut search = |pattern: &Regex, accept: fn(&Captures<'_>, bool) -> bool| {
-        for caps in pattern.captures_iter(text) {
-            let Some(whole) = caps.get(0) else { continue };
-            if continues_number(text, whole.range()) {
-                continue;
-            }
-            if accept(&caps, follows_dob_keyword(text, whole.start())) {
+        let mut at = 0;
+        while let Some(caps) = pattern.captures_at(text, at) {
+            let Some(whole) = caps.get(0) else { break };
+            if !continues_number(text, whole.range())
+                && accept(&caps, follows_dob_keyword(text, whole.start()))
+            {
                 found.push(whole.range());
+                at = whole.end();
+            } else {
+                // A refused match may hide a date that starts inside it ("5 12 03 1950": not
+                // "5 12 03", but "12 03 1950"), so look again from its next character.
+                at = next_char(text, whole.start());
             }
         }
     };
     search(&DAY_MONTH_YEAR, |caps, dob| {
         let separator = same_separator(caps, 2, 4);
         // A two-digit year is only taken as a date with slashes ("12/03/50") or after a keyword:
-        // "2.3.10" is far more often a version than a date.
-        let short_year_ok = dob || separator == Some("/");
+        // "2.3.10" is far more often a version than a date. Spaces and underscores only separate a
+        // date with a four-digit year: "12 3 50" is more likely three counts.
+        let spaced = matches!(separator, Some(" " | "_"));
+        let short_year_ok = (dob && !spaced) || separator == Some("/");
         let (a, b, year) = (number(caps, 1), number(caps, 3), caps.get(5));
         // Day first is the English way, but "12/25/1950" written the American way is still a date.
         separator.is_some()
@@ -87,18 +94,23 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
 
 /// Whether a match is only part of a longer number, like "1.12.03.2024" or "112/03/1950": the
 /// patterns cannot say "no digit here" themselves, and `\b` would also refuse "DOB12/03/1950".
-fn continues_number(text: &str, span: Range<usize>) -> bool {
+pub(super) fn continues_number(text: &str, span: Range<usize>) -> bool {
     let bytes = text.as_bytes();
-    let joined = |b: Option<&u8>| matches!(b, Some(b'/' | b'.' | b'-'));
+    let joined = |b: Option<&u8>| matches!(b, Some(b'/' | b'.' | b'-' | b'_'));
     let before = digit_before(bytes, span.start)
         || (span.start >= 2 && joined(bytes.get(span.start - 1)) && digit_before(bytes, span.start - 1));
     let after = digit_at(bytes, span.end) || (joined(bytes.get(span.end)) && digit_at(bytes, span.end + 1));
     before || after
 }
 
+/// The byte offset of the character after the one starting at `at`.
+fn next_char(text: &str, at: usize) -> usize {
+    text.get(at..).and_then(|rest| rest.chars().next()).map_or(text.len(), |c| at + c.len_utf8())
+}
+
 /// Whether the text just before `start` is a date-of-birth keyword, ignoring the punctuation people
 /// put between a label and its value ("DOB: ", "born on - ").
-fn follows_dob_keyword(text: &str, start: usize) -> bool {
+pub(super) fn follows_dob_keyword(text: &str, start: usize) -> bool {
     const KEYWORDS: [&[u8]; 7] =
         [b"dob", b"d.o.b", b"d.o.b.", b"date of birth", b"birth date", b"born", b"born on"];
     let bytes = text.as_bytes();
@@ -149,7 +161,7 @@ fn month_of(caps: &Captures<'_>, group: usize) -> Option<i8> {
 
 /// Whether day and month make a real date in any of the candidate years, so "45/13/2020" and
 /// "31/02/1950" are not dates.
-fn is_date(years: [Option<i16>; 2], month: Option<i8>, day: Option<i8>) -> bool {
+pub(super) fn is_date(years: [Option<i16>; 2], month: Option<i8>, day: Option<i8>) -> bool {
     let (Some(month), Some(day)) = (month, day) else {
         return false;
     };

@@ -17,10 +17,17 @@
 //! length is validated.
 
 mod date;
+mod date_compact;
+#[cfg(test)]
+mod disguise_tests;
 mod email;
+mod free_text;
 mod nhs_number;
+#[cfg(test)]
+mod obfuscation_tests;
 mod phone;
 mod postcode;
+mod shadow;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +36,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+pub use free_text::{check_free_text, FreeText};
 pub use nhs_number::nhs_number_is_valid;
 
 /// The kinds of patient identifier the guard looks for.
@@ -95,18 +103,23 @@ impl Finding {
 type Detector = fn(&str) -> Vec<Range<usize>>;
 
 /// Every identifier in `text`, sorted by position and never overlapping. Empty means the text may be
-/// stored.
+/// stored. The detectors read the text as a person sees it (see [`shadow`]), so an identifier typed
+/// with look-alike digits, invisible characters or unusual separators is still found, and each
+/// finding's positions are in the original text.
 pub fn screen(text: &str) -> Vec<Finding> {
-    let detectors: [(IdentifierKind, Detector); 5] = [
+    let shadow = shadow::Shadow::of(text);
+    let detectors: [(IdentifierKind, Detector); 6] = [
         (IdentifierKind::Email, email::find),
         (IdentifierKind::NhsNumber, nhs_number::find),
         (IdentifierKind::PhoneNumber, phone::find),
         (IdentifierKind::Postcode, postcode::find),
         (IdentifierKind::DateOfBirth, date::find),
+        (IdentifierKind::DateOfBirth, date_compact::find),
     ];
     let mut candidates: Vec<(IdentifierKind, Range<usize>)> = detectors
         .iter()
-        .flat_map(|&(kind, find)| find(text).into_iter().map(move |span| (kind, span)))
+        .flat_map(|&(kind, find)| find(&shadow.text).into_iter().map(move |span| (kind, span)))
+        .filter(|(_, span)| !span.is_empty())
         .collect();
     candidates.sort_by_key(|(kind, span)| (kind.precedence(), span.start));
 
@@ -120,25 +133,18 @@ pub fn screen(text: &str) -> Vec<Finding> {
             kept.insert(span.start, (span.end, kind));
         }
     }
-
-    // One pass over the text turns byte offsets into character offsets; counting from the start
-    // for each finding would be quadratic on a long body full of findings.
-    let bytes = text.as_bytes();
-    let mut byte_pos = 0;
-    let mut char_pos = 0;
-    let mut to_chars = |byte: usize| {
-        char_pos += count_chars(bytes.get(byte_pos..byte).unwrap_or_default());
-        byte_pos = byte;
-        char_pos
-    };
     kept.into_iter()
-        .map(|(start, (end, kind))| Finding { kind, start: to_chars(start), end: to_chars(end) })
+        .map(|(start, (end, kind))| {
+            let (start, end) = shadow.original_chars(start..end);
+            Finding { kind, start, end }
+        })
         .collect()
 }
 
-/// Counts UTF-8 characters by their leading bytes, so it cannot panic whatever the offsets.
-fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+/// The separators the shadow text uses: every run of spaces, dots, slashes, underscores, hyphens
+/// and dashes is one of these.
+fn is_separator(byte: Option<&u8>) -> bool {
+    matches!(byte, Some(b' ' | b'.' | b'/' | b'_' | b'-'))
 }
 
 /// Whether the byte just before `at` is an ASCII digit: a number that continues a longer run of

@@ -6,11 +6,7 @@
 
 use std::ops::Range;
 
-use super::{digit_at, digit_before, digit_run};
-
-/// How NHS numbers are written, as lengths of digit groups separated by a single space or hyphen:
-/// the NHS's own 3-3-4, unbroken, and the two half-grouped forms people produce when retyping one.
-const LAYOUTS: [&[usize]; 4] = [&[3, 3, 4], &[10], &[3, 7], &[6, 4]];
+use super::{digit_at, digit_before, digit_run, is_separator};
 
 /// Whether `digits` is exactly ten ASCII digits passing the NHS Modulus 11 check.
 pub fn nhs_number_is_valid(digits: &str) -> bool {
@@ -54,25 +50,33 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The end of an NHS number starting at `start`, if one does.
+///
+/// Its ten digits may be split by single separators (the shadow text has already made every run of
+/// separators one) into at most three groups of any size — the NHS's 3-3-4, unbroken, 3-7, 6-4,
+/// 5-5 … — or into groups of one or two digits ("9 4 3 4 7 6 5 9 1 9"). Longer chains of bigger
+/// groups are left alone: a list of counts or prices could add up to ten digits by chance.
 fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
-    // Read up to three digit groups. Each run is capped at 11 digits: enough to tell a ten-digit
-    // group from a longer run without ever walking the whole of a long run.
-    let mut groups: Vec<Range<usize>> = Vec::with_capacity(3);
+    let mut groups: Vec<Range<usize>> = Vec::with_capacity(10);
+    let mut digits = 0;
     let mut at = start;
-    while groups.len() < 3 {
+    while digits < 10 {
+        // Capped at 11 digits: enough to tell a ten-digit group from a longer run without walking
+        // the whole of a long run.
         let run = digit_run(bytes, at, 11);
         groups.push(at..at + run);
+        digits += run;
         at += run;
-        let separated = matches!(bytes.get(at), Some(b' ' | b'-')) && digit_at(bytes, at + 1);
-        if !separated {
+        if !(is_separator(bytes.get(at)) && digit_at(bytes, at + 1)) {
             break;
         }
         at += 1;
     }
-    let lengths: Vec<usize> = groups.iter().map(ExactSizeIterator::len).collect();
-    let layout = LAYOUTS.iter().find(|layout| lengths.starts_with(layout))?;
-    let end = groups.get(layout.len() - 1)?.end;
-    let digits: String =
-        bytes.get(start..end)?.iter().filter(|b| b.is_ascii_digit()).map(|&b| char::from(b)).collect();
-    nhs_number_is_valid(&digits).then_some(end)
+    let small_groups = groups.iter().all(|g| g.len() <= 2);
+    if digits != 10 || !(groups.len() <= 3 || small_groups) {
+        return None;
+    }
+    let end = groups.last()?.end;
+    let number: String =
+        groups.iter().filter_map(|g| bytes.get(g.clone())).flatten().map(|&b| char::from(b)).collect();
+    nhs_number_is_valid(&number).then_some(end)
 }

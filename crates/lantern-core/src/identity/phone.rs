@@ -1,11 +1,12 @@
-//! UK phone numbers: a trunk `0` or `+44` (optionally `+44 (0)`), then nine or ten digits in groups.
+//! UK phone numbers: a trunk `0`, or `+44` or `0044` (optionally followed by `(0)`), then nine or ten
+//! digits in groups.
 //!
 //! Requiring the UK prefix is what keeps ordinary numbers out: "111", "10 minutes", "2024", version
 //! numbers and 3-3-4 groups starting 9 (which is how NHS numbers are written) never start with one.
 
 use std::ops::Range;
 
-use super::{digit_at, digit_before, digit_run};
+use super::{digit_at, digit_before, digit_run, is_separator};
 
 /// Byte spans of UK phone numbers in `text`.
 pub(super) fn find(text: &str) -> Vec<Range<usize>> {
@@ -30,8 +31,8 @@ pub(super) fn find(text: &str) -> Vec<Range<usize>> {
 fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     let mut at = start;
     let mut open_paren = false;
-    if bytes.get(at..at + 3) == Some(b"+44") {
-        at += 3;
+    if let Some(after) = international_prefix(bytes, at) {
+        at = after;
         at += usize::from(is_separator(bytes.get(at)));
         if bytes.get(at..at + 3) == Some(b"(0)") {
             at += 3;
@@ -47,8 +48,10 @@ fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         }
         at += 1;
     }
-    // "00" starts an international call, and a lone "0" is just zero.
-    if !matches!(bytes.get(at), Some(b'1'..=b'9')) {
+    // "00" starts an international call, and a lone "0" is just zero. Every UK area or mobile code
+    // has at least two digits after the trunk zero, which keeps the month of a date ("12/03/1950
+    // 07700 900123") from starting a phone number.
+    if !matches!(bytes.get(at), Some(b'1'..=b'9')) || digit_run(bytes, at, 2) < 2 {
         return None;
     }
 
@@ -86,6 +89,15 @@ fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     end
 }
 
-fn is_separator(byte: Option<&u8>) -> bool {
-    matches!(byte, Some(b' ' | b'-'))
+/// Where the national number starts after a UK international prefix (`+44`, `0044`, `00 44`) at
+/// `at`, if there is one.
+fn international_prefix(bytes: &[u8], at: usize) -> Option<usize> {
+    if bytes.get(at..at + 3) == Some(b"+44") {
+        return Some(at + 3);
+    }
+    if bytes.get(at..at + 2) != Some(b"00") {
+        return None;
+    }
+    let country = at + 2 + usize::from(is_separator(bytes.get(at + 2)));
+    (bytes.get(country..country + 2) == Some(b"44")).then_some(country + 2)
 }

@@ -1,4 +1,5 @@
-//! UK postcodes, in any case and with or without the space.
+//! UK postcodes, in any case and with or without the space (or any one separator the shadow text
+//! left: "SW1A-1AA", "SW1A.1AA").
 //!
 //! The pattern follows the Royal Mail format (outward code, then a digit and two letters) with its
 //! letter restrictions — no Q, V or X first, no I, J or Z second, and none of C, I, K, M, O, V in the
@@ -14,14 +15,14 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xi-u)
         \b
         (?:
-            GIR\ ?0AA
+            GIR [\ ._/-]? 0AA
           | (?:
                 [A-PR-UWYZ] [0-9] [0-9]?              # M1, B33
               | [A-PR-UWYZ] [A-HK-Y] [0-9] [0-9]?     # CR2, DN55
               | [A-PR-UWYZ] [0-9] [A-HJKPSTUW]        # W1A
               | [A-PR-UWYZ] [A-HK-Y] [0-9] [ABEHMNPRVWXY]  # SW1A, EC1A
             )
-            \ ?
+            [\ ._/-]?
             [0-9] [ABD-HJLNP-UW-Z]{2}
         )
         \b",

@@ -106,4 +106,7 @@ pub enum SessionError {
     /// The note carries what looks like a patient identifier; each finding says where.
     #[error("note {event} looks like it identifies a patient: remove identifiers before saving")]
     NoteIdentifiesPatient { event: Uuid, findings: Vec<Finding> },
+    /// The note holds a character that cannot be stored (a control or text-direction character).
+    #[error("note {event}: {reason}")]
+    NoteRefused { event: Uuid, reason: String },
 }

@@ -273,6 +273,11 @@ fn check_note(event: Uuid, text: &str) -> Result<String, SessionError> {
     if !findings.is_empty() {
         return Err(SessionError::NoteIdentifiesPatient { event, findings });
     }
+    if let Some(problem) =
+        identity::check_free_text("text", "The note", text, identity::FreeText::NOTE).into_iter().next()
+    {
+        return Err(SessionError::NoteRefused { event, reason: problem.message });
+    }
     Ok(text.to_owned())
 }
 

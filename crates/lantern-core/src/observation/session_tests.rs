@@ -149,6 +149,25 @@ fn content_is_checked_values_sources_and_notes() {
 }
 
 #[test]
+fn observation_notes_refuse_disguised_identifiers_and_control_characters() {
+    for text in [
+        "Patient 943\u{200B}476\u{00AD}5919 could not log in",
+        "Patient \u{669}\u{664}\u{663}\u{2013}\u{664}\u{667}\u{666}\u{2013}\u{665}\u{669}\u{661}\u{669}",
+        "Ring 0044 7700 900123",
+        "Born 01021960",
+    ] {
+        let mut s = Session::new();
+        s.event(0, note(text));
+        assert!(matches!(s.timeline(), Err(SessionError::NoteIdentifiesPatient { .. })), "{text:?}");
+    }
+    for text in ["Bad\u{0}byte", "Asha\u{202E}K"] {
+        let mut s = Session::new();
+        s.event(0, note(text));
+        assert!(matches!(s.timeline(), Err(SessionError::NoteRefused { .. })), "{text:?}");
+    }
+}
+
+#[test]
 fn events_travel_as_flat_json() {
     let mut s = Session::new();
     s.start_task(0, "a", "troubleshoot").end_task(5, "a").event(6, paused());

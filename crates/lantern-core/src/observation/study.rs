@@ -55,9 +55,13 @@ impl Study {
                 format!("The consent note must be {MAX_CONSENT_NOTE_CHARS} characters or fewer"),
             ));
         }
-        for finding in identity::screen(&consent_note) {
-            errors.push(FieldError::new("consent_note", format!("The consent note {}", finding.message())));
-        }
+        errors.extend(identity::check_free_text("name", "The name", &name, identity::FreeText::LINE));
+        errors.extend(identity::check_free_text(
+            "consent_note",
+            "The consent note",
+            &consent_note,
+            identity::FreeText::NOTE,
+        ));
         ValidationErrors::check(errors)?;
         Ok(Self { name, consent_note, ..self })
     }

@@ -2,6 +2,7 @@
 //! categories of each. A study may edit its template, but every edit makes a new version, because data
 //! coded against different category lists cannot be pooled or compared slice by slice.
 
+use crate::identity::{check_free_text, FreeText};
 use crate::taxonomy::{Term, Vocabulary, TASKS};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -77,6 +78,9 @@ pub enum TemplateError {
     ReservedCode(String),
     #[error("{0:?} needs a label")]
     NoLabel(String),
+    /// Labels are shown to observers and exported with the data, so they are screened like any text.
+    #[error("{code:?}: {reason}")]
+    Label { code: String, reason: String },
 }
 
 /// Why the dimension values of a task do not fit the template.
@@ -259,7 +263,10 @@ fn check_term(code: &str, label: &str) -> Result<(), TemplateError> {
     if label.trim().is_empty() {
         return Err(TemplateError::NoLabel(code.to_owned()));
     }
-    Ok(())
+    match check_free_text("label", "The label", label, FreeText::LINE).into_iter().next() {
+        Some(problem) => Err(TemplateError::Label { code: code.to_owned(), reason: problem.message }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

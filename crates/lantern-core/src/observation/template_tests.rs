@@ -41,6 +41,11 @@ fn invalid_templates_are_refused() {
     );
     assert_eq!(Template::new(vec![d("What", vec![c("a", "A")])]), Err(TemplateError::BadCode("What".into())));
     assert_eq!(Template::new(vec![d("w", vec![c("a", " ")])]), Err(TemplateError::NoLabel("a".into())));
+    // Labels are typed by researchers and exported with the data: screened like any free text.
+    for label in ["Mrs Jones 943\u{200B}476\u{200B}5919", "Desk\u{202E}A"] {
+        let refused = Template::new(vec![d("w", vec![c("a", label)])]);
+        assert!(matches!(refused, Err(TemplateError::Label { ref code, .. }) if code == "a"), "{refused:?}");
+    }
     assert_eq!(
         Template::new(vec![d("w", vec![c(NO_TASK, "None")])]),
         Err(TemplateError::ReservedCode(NO_TASK.into()))

@@ -154,10 +154,15 @@ pub async fn create_token(State(state): State<AppState>, user: CurrentUser, body
         );
     }
     let token = format!("lantern_{}", new_secret());
-    if let Err(error) =
-        state.store.create_api_token(&user.user, &name, &hash_secret(&token), &user.actor()).await
-    {
-        return failure::page(error.into());
+    match state.store.create_api_token(&user.user, &name, &hash_secret(&token), &user.actor()).await {
+        Ok(_) => {}
+        Err(lantern_store::StoreError::Invalid(errors)) => {
+            return respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&state, &user, errors.0, name, None, None).await,
+            );
+        }
+        Err(error) => return failure::page(error.into()),
     }
     let page = page(&state, &user, Vec::new(), String::new(), Some(token), Some("API token created")).await;
     let mut response = respond(StatusCode::CREATED, page);

@@ -10,6 +10,7 @@ mod edit;
 mod episode_form;
 mod failure;
 mod form;
+pub(crate) mod form_bytes;
 mod gaps;
 mod guide_edit;
 mod guide_view;

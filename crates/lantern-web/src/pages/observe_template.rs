@@ -175,9 +175,13 @@ fn field_of(error: &TemplateError, fields: &[Fields]) -> String {
         TemplateError::DuplicateDimension(code) => {
             format!("code-{}", fields.iter().rposition(|f| f.code == *code).unwrap_or(0))
         }
-        TemplateError::BadCode(code) | TemplateError::ReservedCode(code) | TemplateError::NoLabel(code) => {
+        TemplateError::BadCode(code)
+        | TemplateError::ReservedCode(code)
+        | TemplateError::NoLabel(code)
+        | TemplateError::Label { code, .. } => {
+            let label = matches!(error, TemplateError::NoLabel(_) | TemplateError::Label { .. });
             match (by_code(code), holding(code)) {
-                (Some(i), _) if matches!(error, TemplateError::NoLabel(_)) => format!("label-{i}"),
+                (Some(i), _) if label => format!("label-{i}"),
                 (Some(i), _) => format!("code-{i}"),
                 (None, Some(i)) => format!("categories-{i}"),
                 (None, None) => "code-0".into(),

@@ -4,6 +4,8 @@ mod account_pages;
 mod api;
 mod common;
 mod dashboard_pages;
+mod free_text;
+mod free_text_pages;
 mod fuzz;
 mod guide_pages;
 mod measures;

@@ -229,7 +229,8 @@ fn refused(batch: &[Event], error: &SessionError) -> ApiError {
         | SessionError::UnknownInterruptionSource { event, .. }
         | SessionError::EmptyNote { event }
         | SessionError::NoteTooLong { event, .. }
-        | SessionError::NoteIdentifiesPatient { event, .. } => *event,
+        | SessionError::NoteIdentifiesPatient { event, .. }
+        | SessionError::NoteRefused { event, .. } => *event,
     };
     let field =
         batch.iter().position(|e| e.id == culprit).map_or("events".to_owned(), |i| format!("events[{i}]"));
