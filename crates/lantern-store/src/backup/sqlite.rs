@@ -152,7 +152,7 @@ async fn fold_journal(path: &Path) -> Result<i64, BackupError> {
         };
         conn.close().await?;
         match result {
-            Err(e) if super::busy(&e) && attempts < 50 => attempts += 1,
+            Err(e) if super::busy(&e) && attempts < 300 => attempts += 1,
             other => return Ok(other?),
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
