@@ -66,7 +66,7 @@ pub fn start_line<R: Read>(reader: &mut csv::Reader<LineTracker<R>>, record: &By
     let mut own_line_end = after.byte() > 0 && reader.get_mut().newline_at(end);
     // A quote left open runs to the end of the file, taking its last line end into the cell: that
     // line end is counted inside, so it is not the record's own as well.
-    let last_cell_ends_a_line = record.iter().last().is_some_and(|cell| cell.ends_with(b"\n"));
+    let last_cell_ends_a_line = record.iter().next_back().is_some_and(|cell| cell.ends_with(b"\n"));
     if own_line_end && last_cell_ends_a_line && !reader.get_mut().quote_before(end) {
         own_line_end = false;
     }
