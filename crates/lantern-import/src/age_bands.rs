@@ -9,7 +9,9 @@
 //! # Rules
 //!
 //! - Only practice rows (`ORG_TYPE` `GP`) of one sex and one band are stored; rows for PCNs, sub-ICB
-//!   locations, ICBs and regions are counted by type.
+//!   locations, ICBs and regions (and rows whose type is blank) are counted by type.
+//! - A count below zero is flagged `negative_value` with its line and stored as NULL (unknown): the
+//!   column holds no negative count, and the age measures treat the band as blank.
 //! - A practice's `ALL` rows are not stored but checked: where all of a sex's bands are known and
 //!   do not add up to its `ALL` (or both sexes' to `ALL`/`ALL`), the practice-month is flagged
 //!   `band_sum_mismatch`, not refused. A band the file lacks is flagged `missing_field`.
@@ -86,10 +88,10 @@ pub fn read_age_bands<R: Read>(input: R) -> Result<ReferenceFile<AgeBandCount>, 
             continue;
         }
         let kind = cells.text(org_type);
-        if kind.is_empty() {
-            cells.fail(org_type, "is blank; GP rows are stored and other organisations' counted");
-        } else if !kind.eq_ignore_ascii_case("GP") {
-            *stats.other_organisation_rows.entry(kind.into_owned()).or_default() += 1;
+        if !kind.eq_ignore_ascii_case("GP") {
+            // A blank type cannot be taken for a practice: counted with the other organisations.
+            let kind = if kind.is_empty() { "(blank ORG_TYPE)".into() } else { kind.into_owned() };
+            *stats.other_organisation_rows.entry(kind).or_default() += 1;
             continue;
         }
         let period = cells.month(date);
@@ -138,9 +140,19 @@ pub fn read_age_bands<R: Read>(input: R) -> Result<ReferenceFile<AgeBandCount>, 
             continue;
         }
         first_line.insert(key, line);
-        if patients.is_none() {
-            flags.blank(&practice, &period, &format!("{} {}", SEX_LABELS[sex], band_label(band)));
-        }
+        let field = format!("{} {}", SEX_LABELS[sex], band_label(band));
+        let patients = match patients {
+            None => {
+                flags.blank(line, &practice, &period, &field);
+                None
+            }
+            Some(n) if n < 0 => {
+                let stored = "stored as NULL (the column holds no count below zero)";
+                flags.negative(line, (&practice, &period), &field, n, stored);
+                None
+            }
+            known => known,
+        };
         let check = checks.entry((period.clone(), practice.clone())).or_default();
         if band == ALL_BANDS {
             check.totals[sex] = Some(patients);

@@ -12,9 +12,12 @@
 //! # Rules
 //!
 //! Every row is stored, whatever its setting (the setting tells GP practices from out-of-hours and
-//! walk-in centres); the summary counts both. A code listed twice, a status other than the four, or a
-//! date that is not a date is refused. A blank in a field the specification calls mandatory (name,
-//! open date, status, setting) is kept and flagged; blanks in the optional fields are ordinary.
+//! walk-in centres); the summary counts both. A code listed twice, or a date, setting or code not
+//! written as one, is refused. A value is never: a status other than the four or a setting outside
+//! 0–99 is kept as published and flagged `unknown_code`; eight digits that name no day (`20190231`)
+//! are kept as unknown (NULL) and flagged `impossible_date`. A blank in a field the specification
+//! calls mandatory (name, open date, status, setting) is kept and flagged; blanks in the optional
+//! fields are ordinary.
 
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::reference::ReferenceStats;
@@ -23,6 +26,7 @@ use crate::reference::{
 };
 use crate::table::{Cells, Header, Table};
 use lantern_core::audit::Actor;
+use lantern_core::uptake::reference::ReferenceQuirk;
 use lantern_core::uptake::OdsPractice;
 use lantern_store::{ReferenceBatch, Store};
 use std::collections::HashMap;
@@ -88,20 +92,29 @@ pub fn read_epraccur<R: Read>(input: R) -> Result<ReferenceFile<OdsPractice>, Im
         }
         let code = cells.code(CODE);
         let [region, commissioner] = [REGION, COMMISSIONER].map(|at| cells.optional_code(at));
-        let [opened, closed] = [OPENED, CLOSED].map(|at| date(&mut cells, at));
+        let mut odd: Vec<(usize, ReferenceQuirk, String)> = Vec::new();
+        let [opened, closed] = [OPENED, CLOSED].map(|at| date(&mut cells, at, &mut odd));
         let status = cells.text(STATUS).to_ascii_uppercase();
         if !status.is_empty() && !STATUSES.iter().any(|(s, _)| *s == status) {
-            cells.fail(
-                STATUS,
-                format!("{status:?} is not a status (A active, C closed, D dormant, P proposed)"),
+            let reason = format!(
+                "{status:?} is not a status ODS defines (A active, C closed, D dormant, P proposed); kept as published"
             );
+            odd.push((STATUS, ReferenceQuirk::UnknownCode, reason));
         }
         let setting = cells.text(SETTING);
         let prescribing_setting = match setting.parse::<i64>() {
             _ if setting.is_empty() => Some(None),
-            Ok(n) if (0..100).contains(&n) => Some(Some(n)),
-            _ => {
-                cells.fail(SETTING, format!("{setting:?} is not a prescribing setting code (0 to 99)"));
+            Ok(n) => {
+                if !(0..100).contains(&n) {
+                    let reason =
+                        format!("{n} is not a prescribing setting code (0 to 99); kept as published");
+                    odd.push((SETTING, ReferenceQuirk::UnknownCode, reason));
+                }
+                Some(Some(n))
+            }
+            Err(_) => {
+                cells
+                    .fail(SETTING, format!("{setting:?} is not a prescribing setting code (a whole number)"));
                 None
             }
         };
@@ -137,9 +150,13 @@ pub fn read_epraccur<R: Read>(input: R) -> Result<ReferenceFile<OdsPractice>, Im
             (SETTING, practice.prescribing_setting.is_none()),
         ];
         for (at, blank) in mandatory {
-            if blank {
-                flags.blank(&code, "", header.name(at));
+            // An impossible open date is flagged as such, not again as blank.
+            if blank && !odd.iter().any(|(field, ..)| *field == at) {
+                flags.blank(line, &code, "", header.name(at));
             }
+        }
+        for (at, kind, reason) in odd {
+            flags.at(line, (&code, ""), kind, header.name(at), &reason);
         }
         tally(&mut stats, &practice);
         first_line.insert(code, line);
@@ -154,7 +171,11 @@ pub fn read_epraccur<R: Read>(input: R) -> Result<ReferenceFile<OdsPractice>, Im
 }
 
 fn tally(stats: &mut ReferenceStats, practice: &OdsPractice) {
-    let status = STATUSES.iter().find(|(s, _)| *s == practice.status).map_or("blank", |(_, meaning)| meaning);
+    let status = match STATUSES.iter().find(|(s, _)| *s == practice.status) {
+        Some((_, meaning)) => meaning,
+        None if practice.status.is_empty() => "blank",
+        None => "not an ODS status",
+    };
     *stats.counts.entry(format!("status {} ({status})", practice.status)).or_default() += 1;
     let setting = match practice.prescribing_setting {
         Some(4) => "prescribing setting 4 (GP practice)",
@@ -163,21 +184,31 @@ fn tally(stats: &mut ReferenceStats, practice: &OdsPractice) {
     *stats.counts.entry(setting.to_owned()).or_default() += 1;
 }
 
-/// A `YYYYMMDD` date as `YYYY-MM-DD`: Some(None) when blank, None (recorded) when not a date.
-fn date(cells: &mut Cells<'_>, at: usize) -> Option<Option<String>> {
+/// A `YYYYMMDD` date as `YYYY-MM-DD`: Some(None) when blank, or when eight digits name no day (noted
+/// in `odd`: the column holds dates, so it is kept as unknown); None (recorded) when not written as a
+/// date at all.
+fn date(
+    cells: &mut Cells<'_>,
+    at: usize,
+    odd: &mut Vec<(usize, ReferenceQuirk, String)>,
+) -> Option<Option<String>> {
     let text = cells.text(at);
     if text.is_empty() {
         return Some(None);
     }
-    let parts = (text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| (text[..4].parse::<i16>(), text[4..6].parse::<i8>(), text[6..].parse::<i8>()));
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        cells.fail(at, format!("{text:?} is not a date written YYYYMMDD"));
+        return None;
+    }
+    let parts = (text[..4].parse::<i16>(), text[4..6].parse::<i8>(), text[6..].parse::<i8>());
     match parts {
-        Some((Ok(y), Ok(m), Ok(d))) if jiff::civil::Date::new(y, m, d).is_ok() => {
+        (Ok(y), Ok(m), Ok(d)) if jiff::civil::Date::new(y, m, d).is_ok() => {
             Some(Some(format!("{}-{}-{}", &text[..4], &text[4..6], &text[6..])))
         }
         _ => {
-            cells.fail(at, format!("{text:?} is not a date written YYYYMMDD"));
-            None
+            let reason = format!("{text} is no day of the calendar; kept as unknown (NULL)");
+            odd.push((at, ReferenceQuirk::ImpossibleDate, reason));
+            Some(None)
         }
     }
 }

@@ -13,8 +13,9 @@
 //!
 //! # Rules
 //!
-//! One score per practice per edition year; an indicator other than 93553 is refused. A blank score
-//! is kept as unknown and flagged.
+//! One score per practice per edition year; an indicator other than 93553 is refused (the file is
+//! another indicator). A blank score is kept as unknown and flagged; a score below zero is kept as
+//! published, flagged `negative_value`, and left out of the deprivation quintiles.
 
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::reference::ReferenceStats;
@@ -23,6 +24,7 @@ use crate::reference::{
 };
 use crate::table::Table;
 use lantern_core::audit::Actor;
+use lantern_core::uptake::reference::ReferenceQuirk;
 use lantern_store::{ImdRow, ReferenceBatch, Store};
 use std::collections::HashMap;
 use std::io::Read;
@@ -87,12 +89,9 @@ pub fn read_imd<R: Read>(input: R) -> Result<ReferenceFile<ImdRow>, ImportErrors
         let value_text = cells.text(value_at);
         let score = match value_text.parse::<f64>() {
             _ if value_text.is_empty() => Some(None),
-            Ok(score) if score.is_finite() && score >= 0.0 => Some(Some(score)),
+            Ok(score) if score.is_finite() => Some(Some(score)),
             _ => {
-                cells.fail(
-                    value_at,
-                    format!("{value_text:?} is not a deprivation score (a number, 0 or more)"),
-                );
+                cells.fail(value_at, format!("{value_text:?} is not a deprivation score (a number)"));
                 None
             }
         };
@@ -111,8 +110,18 @@ pub fn read_imd<R: Read>(input: R) -> Result<ReferenceFile<ImdRow>, ImportErrors
             errors.push(RowError::new(line, Some(header.name(code_at)), message));
             continue;
         }
-        if score.is_none() {
-            flags.blank(&practice, &year.to_string(), header.name(value_at));
+        let year_text = year.to_string();
+        let at = (practice.as_str(), year_text.as_str());
+        match score {
+            None => flags.blank(line, at.0, at.1, header.name(value_at)),
+            Some(score) if score < 0.0 => {
+                let reason = format!(
+                    "{score} is below zero, which no IMD score is; kept as published, left out of the \
+                     deprivation quintiles"
+                );
+                flags.at(line, at, ReferenceQuirk::NegativeValue, header.name(value_at), &reason);
+            }
+            Some(_) => {}
         }
         first_line.insert((year, practice.clone()), line);
         not_current += u64::from(!current);

@@ -13,20 +13,32 @@ pub struct LineTracker<R> {
     inner: R,
     offset: u64,
     newlines: VecDeque<u64>,
+    /// Offsets of recent `"` bytes, to tell a closing quote before a line end from an unclosed one.
+    quotes: VecDeque<u64>,
 }
 
 impl<R: Read> LineTracker<R> {
     pub fn new(inner: R) -> Self {
-        Self { inner, offset: 0, newlines: VecDeque::new() }
+        Self { inner, offset: 0, newlines: VecDeque::new(), quotes: VecDeque::new() }
     }
 
     /// Whether the byte at `offset` is `\n`. Offsets asked about must not decrease: earlier ones are
     /// forgotten, which keeps memory to the csv reader's read-ahead buffer.
     fn newline_at(&mut self, offset: u64) -> bool {
-        while self.newlines.front().is_some_and(|&n| n < offset) {
-            self.newlines.pop_front();
-        }
+        forget_before(&mut self.newlines, offset);
         self.newlines.front() == Some(&offset)
+    }
+
+    /// Whether a `"` closes a cell just before the line end at `offset` (`"\n` or `"\r\n`).
+    fn quote_before(&mut self, offset: u64) -> bool {
+        forget_before(&mut self.quotes, offset.saturating_sub(2));
+        self.quotes.iter().take_while(|&&q| q < offset).any(|&q| q + 1 == offset || q + 2 == offset)
+    }
+}
+
+fn forget_before(offsets: &mut VecDeque<u64>, offset: u64) {
+    while offsets.front().is_some_and(|&n| n < offset) {
+        offsets.pop_front();
     }
 }
 
@@ -34,8 +46,12 @@ impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let read = buf.get(..n).unwrap_or_default();
-        for (i, _) in read.iter().enumerate().filter(|(_, &b)| b == b'\n') {
-            self.newlines.push_back(self.offset + i as u64);
+        for (i, &b) in read.iter().enumerate() {
+            match b {
+                b'\n' => self.newlines.push_back(self.offset + i as u64),
+                b'"' => self.quotes.push_back(self.offset + i as u64),
+                _ => {}
+            }
         }
         self.offset += n as u64;
         Ok(n)
@@ -46,8 +62,16 @@ impl<R: Read> Read for LineTracker<R> {
 pub fn start_line<R: Read>(reader: &mut csv::Reader<LineTracker<R>>, record: &ByteRecord) -> u64 {
     let after = reader.position().clone();
     let inside: usize = record.iter().map(|field| field.iter().filter(|&&b| b == b'\n').count()).sum();
-    let own_line_end = after.byte() > 0 && reader.get_mut().newline_at(after.byte() - 1);
-    after.line().saturating_sub(inside as u64).saturating_sub(u64::from(own_line_end))
+    let end = after.byte().saturating_sub(1);
+    let mut own_line_end = after.byte() > 0 && reader.get_mut().newline_at(end);
+    // A quote left open runs to the end of the file, taking its last line end into the cell: that
+    // line end is counted inside, so it is not the record's own as well.
+    let last_cell_ends_a_line = record.iter().next_back().is_some_and(|cell| cell.ends_with(b"\n"));
+    if own_line_end && last_cell_ends_a_line && !reader.get_mut().quote_before(end) {
+        own_line_end = false;
+    }
+    // Never line 0, whatever the bytes: a problem always names a line of the file.
+    (after.line().saturating_sub(inside as u64).saturating_sub(u64::from(own_line_end))).max(1)
 }
 
 #[cfg(test)]
@@ -73,6 +97,13 @@ mod tests {
         assert_eq!(lines("h\r\na\r\nb\r\n"), [1, 2, 3]);
         assert_eq!(lines("h\r\na\r\n\r\n\r\nb"), [1, 2, 5]);
         assert_eq!(lines("h\n\na\n\n"), [1, 3]);
+    }
+
+    #[test]
+    fn a_quote_left_open_to_the_end_starts_on_its_own_line() {
+        assert_eq!(lines("h,n\na,\"x\ny\n"), [1, 2]);
+        assert_eq!(lines("h,n\r\na,\"x\r\ny\r\n"), [1, 2]);
+        assert_eq!(lines("h,n\na,\"x\ny\n\"\n"), [1, 2]);
     }
 
     #[test]

@@ -16,6 +16,8 @@
 //!   `OC_TOTAL_SUBMISSIONS` ÷ `PATIENTS_REGISTERED`: beyond the rounding of its published decimals the
 //!   practice-month is flagged `rate_mismatch`.
 //! - Blank values are kept as unknown (`blank_value`); metrics a practice-month lacks, `missing_field`.
+//! - A count below zero is stored as published and flagged `negative_value` with its line; the
+//!   measures leave it out of every sum and rate as unknown. A rate below zero is flagged, not checked.
 
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::reference::ReferenceStats;
@@ -113,7 +115,7 @@ pub fn read_oc<R: Read>(input: R) -> Result<ReferenceFile<OcMonth>, ImportErrors
                 }
             }
             if supplier.is_empty() {
-                flags.blank(&key.1, &key.0, header.name(supplier_at));
+                flags.blank(line, &key.1, &key.0, header.name(supplier_at));
             }
         }
         let tally = tallies.entry(key.clone()).or_insert_with(|| Tally {
@@ -140,10 +142,20 @@ pub fn read_oc<R: Read>(input: R) -> Result<ReferenceFile<OcMonth>, ImportErrors
             continue;
         }
         tally.lines[metric] = line;
+        let at = (key.1.as_str(), key.0.as_str());
         match value {
-            None => flags.blank(&key.1, &key.0, METRICS[metric]),
+            None => flags.blank(line, at.0, at.1, METRICS[metric]),
+            Some(Value::Rate(published, _)) if published < 0.0 => {
+                let reason = format!("{published} is below zero; not checked against the counts");
+                flags.at(line, at, ReferenceQuirk::NegativeValue, METRICS[metric], &reason);
+            }
             Some(Value::Rate(published, decimals)) => tally.rate = Some((published, decimals)),
-            Some(Value::Count(n)) => tally.values[metric] = Some(n),
+            Some(Value::Count(n)) => {
+                if n < 0 {
+                    flags.negative(line, at, METRICS[metric], n, "stored as published");
+                }
+                tally.values[metric] = Some(n);
+            }
         }
     }
     if !errors.is_empty() {
@@ -167,7 +179,8 @@ enum Value {
     Rate(f64, i32),
 }
 
-/// A rate ≥ 0 and the decimals it has: Some(None) when blank, None (recorded) when not a number.
+/// A rate as published and the decimals it has (below zero included, for the caller to flag):
+/// Some(None) when blank, None (recorded) when not a decimal number.
 fn rate(cells: &mut crate::table::Cells<'_>, at: usize) -> Option<Option<(f64, i32)>> {
     let text = cells.text(at);
     if text.is_empty() {
@@ -175,14 +188,13 @@ fn rate(cells: &mut crate::table::Cells<'_>, at: usize) -> Option<Option<(f64, i
     }
     let decimals =
         text.split_once('.').map_or(0, |(_, fraction)| i32::try_from(fraction.len()).unwrap_or(i32::MAX));
+    let digits = text.strip_prefix('-').unwrap_or(&text);
     match text.parse::<f64>() {
-        Ok(rate)
-            if rate.is_finite() && rate >= 0.0 && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
-        {
+        Ok(rate) if rate.is_finite() && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
             Some(Some((rate, decimals)))
         }
         _ => {
-            cells.fail(at, format!("{text:?} is not a rate (a number, 0 or more)"));
+            cells.fail(at, format!("{text:?} is not a rate (a decimal number)"));
             None
         }
     }

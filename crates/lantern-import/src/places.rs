@@ -106,7 +106,7 @@ pub fn read_places<R: Read>(input: R) -> Result<ReferenceFile<PracticePlace>, Im
         }
         for (at, value) in given.into_iter().chain(supplier.map(|at| (at, &place.supplier))) {
             if value.is_none() && !(unallocated && at == pcn) {
-                flags.blank(&code, &extract, header.name(at));
+                flags.blank(line, &code, &extract, header.name(at));
             }
         }
         let codes = [

@@ -4,8 +4,11 @@
 //!
 //! Every importer follows the same rules: columns by name where the file has a header; a bad cell or a
 //! practice given twice for one key refused naming its line(s) and column; nothing stored unless the
-//! whole file is good; blanks kept as unknown (NULL) and flagged `blank_value`, never refused; rows
-//! about other kinds of organisation counted, not stored; re-importing the same file changes nothing.
+//! whole file is good; rows about other kinds of organisation counted, not stored; re-importing the
+//! same file changes nothing. Structural damage (a short row, a missing column, a cell that is not a
+//! number or date at all, a conflicting duplicate) refuses the file; a value never does: blanks and
+//! impossible values (a count below zero, an unknown code) are stored as published, or as NULL where
+//! the column cannot hold them, and flagged with their line and reason.
 
 use crate::episodes_csv::ImportErrors;
 use crate::published::{with_table, SourceError};
@@ -52,7 +55,16 @@ pub struct ReferenceStats {
     /// Rows for PCNs, ICBs, England and the like, by the file's name for their type: not stored.
     pub other_organisation_rows: BTreeMap<String, u64>,
     pub flags: BTreeMap<String, u64>,
+    /// The first [`FLAG_EXAMPLES`] flags of each kind, in the order raised (file order for a row's
+    /// own), written out with their line where one row is at fault.
+    pub flag_examples: BTreeMap<String, Vec<String>>,
 }
+
+/// Per flag kind, its first few flags written out.
+pub type Examples = BTreeMap<String, Vec<String>>;
+
+/// How many flags of each kind an import summary names; the rest are counted, and all are stored.
+pub const FLAG_EXAMPLES: usize = 5;
 
 /// A file read and checked, ready to store.
 #[derive(Debug, Clone)]
@@ -66,6 +78,7 @@ pub struct ReferenceFile<T> {
 impl<T> ReferenceFile<T> {
     pub(crate) fn new(rows: Vec<T>, flags: Flags, names: Names, mut stats: ReferenceStats) -> Self {
         stats.flags = flags.counts;
+        stats.flag_examples = flags.examples;
         Self { rows, flags: flags.list, names: names.into_vec(), stats }
     }
 }
@@ -108,15 +121,26 @@ pub(crate) struct Flags {
     source: &'static str,
     list: Vec<UptakeFlag>,
     counts: BTreeMap<String, u64>,
+    examples: BTreeMap<String, Vec<String>>,
 }
 
 impl Flags {
     pub fn new(source: &'static str) -> Self {
-        Self { source, list: Vec::new(), counts: BTreeMap::new() }
+        Self { source, list: Vec::new(), counts: BTreeMap::new(), examples: BTreeMap::new() }
     }
 
+    /// A flag about the practice-month as a whole (a band sum, a metric it lacks): no one line.
     pub fn raise(&mut self, practice: &str, period: &str, kind: ReferenceQuirk, field: &str, detail: String) {
         *self.counts.entry(kind.code().to_owned()).or_default() += 1;
+        let examples = self.examples.entry(kind.code().to_owned()).or_default();
+        if examples.len() < FLAG_EXAMPLES {
+            let (at, reason) = match detail.split_once(": ") {
+                Some((at, reason)) if at.starts_with("line ") => (format!("{at}, "), reason),
+                _ => (String::new(), detail.as_str()),
+            };
+            let about: Vec<&str> = [practice, period, field].into_iter().filter(|s| !s.is_empty()).collect();
+            examples.push(format!("{at}{}: {reason}", about.join(" ")));
+        }
         self.list.push(UptakeFlag {
             source: self.source.to_owned(),
             practice: practice.to_owned(),
@@ -127,9 +151,39 @@ impl Flags {
         });
     }
 
-    pub fn blank(&mut self, practice: &str, period: &str, field: &str) {
-        let detail = "blank in the file; kept as unknown, not zero".to_owned();
-        self.raise(practice, period, ReferenceQuirk::BlankValue, field, detail);
+    /// The flags, their counts by kind and each kind's first few, written out.
+    pub fn into_parts(self) -> (Vec<UptakeFlag>, BTreeMap<String, u64>, Examples) {
+        (self.list, self.counts, self.examples)
+    }
+
+    /// A flag about one row's value, naming its line.
+    pub fn at(
+        &mut self,
+        line: u64,
+        (practice, period): (&str, &str),
+        kind: ReferenceQuirk,
+        field: &str,
+        reason: &str,
+    ) {
+        self.raise(practice, period, kind, field, format!("line {line}: {reason}"));
+    }
+
+    pub fn blank(&mut self, line: u64, practice: &str, period: &str, field: &str) {
+        let reason = "blank in the file; kept as unknown, not zero";
+        self.at(line, (practice, period), ReferenceQuirk::BlankValue, field, reason);
+    }
+
+    /// A count below zero: `stored` says what the column holds (the value, or NULL where it cannot).
+    pub fn negative(
+        &mut self,
+        line: u64,
+        (practice, period): (&str, &str),
+        field: &str,
+        value: i64,
+        stored: &str,
+    ) {
+        let reason = format!("{value} is below zero; {stored}, left out of sums and rates as unknown");
+        self.at(line, (practice, period), ReferenceQuirk::NegativeValue, field, &reason);
     }
 }
 
@@ -203,7 +257,29 @@ impl fmt::Display for ReferenceReport {
             "{unit}: {} new, {} updated, {} unchanged",
             stored.created, stored.updated, stored.unchanged
         )?;
-        let flags: Vec<String> = s.flags.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
-        writeln!(f, "flags: {}", if flags.is_empty() { "none".to_owned() } else { flags.join(", ") })
+        write_flags(f, &s.flags, &s.flag_examples)
     }
+}
+
+/// The summary's flag lines: counts by kind, then each kind's first few by line and how many more.
+pub(crate) fn write_flags(
+    f: &mut fmt::Formatter<'_>,
+    counts: &BTreeMap<String, u64>,
+    examples: &BTreeMap<String, Vec<String>>,
+) -> fmt::Result {
+    if counts.is_empty() {
+        return writeln!(f, "flags: none");
+    }
+    let listed: Vec<String> = counts.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
+    writeln!(f, "flags: {}", listed.join(", "))?;
+    for (kind, examples) in examples {
+        for example in examples {
+            writeln!(f, "  {kind} {example}")?;
+        }
+        let more = counts.get(kind).copied().unwrap_or(0).saturating_sub(examples.len() as u64);
+        if more > 0 {
+            writeln!(f, "  {kind}: {more} more, in the flags table")?;
+        }
+    }
+    Ok(())
 }

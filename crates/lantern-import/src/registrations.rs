@@ -13,13 +13,16 @@
 //! - Rows for organisations other than practices (`TYPE` not `GP`) are counted and not stored.
 //! - `SEX` and `AGE` must be `ALL`: a breakdown row would be taken for a total. The 5-year age-band file
 //!   is refused at its header, as it needs its own importer.
-//! - A bad date, practice code or count, or a practice given twice for one month, is refused naming
-//!   its line and column; nothing is stored unless the whole file is good.
-//! - A blank count is kept as unknown and flagged (`blank_value`); re-importing changes nothing.
+//! - A date, practice code or count that cannot be read, or a practice given twice for one month, is
+//!   refused naming its line and column; nothing is stored unless the whole file is good.
+//! - A value is never refused: a blank count is kept as unknown and flagged (`blank_value`); a count
+//!   below zero is flagged (`negative_value`) with its line and stored as unknown (NULL), since the
+//!   column holds no negative count and no rate can use it. Re-importing changes nothing.
 
 use crate::dates::{month_of, parse_date, DATE_FORMATS};
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::published::{csv_reader, start_line, with_table, SourceError};
+use crate::reference::Flags;
 use csv::ByteRecord;
 use lantern_core::audit::Actor;
 use lantern_core::ods::OdsCode;
@@ -56,6 +59,8 @@ pub struct RegistrationStats {
     /// Rows for PCNs, ICBs and the like: counted, not stored.
     pub other_organisation_rows: u64,
     pub flags: BTreeMap<String, u64>,
+    /// The first few flags of each kind, with their lines (see [`crate::reference::FLAG_EXAMPLES`]).
+    pub flag_examples: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -138,6 +143,7 @@ pub fn read_registrations<R: Read>(input: R) -> Result<RegistrationsFile, Import
     let mut file =
         RegistrationsFile { rows: Vec::new(), flags: Vec::new(), stats: RegistrationStats::default() };
     let mut first_line: HashMap<(String, String), u64> = HashMap::new();
+    let mut flags = Flags::new("registrations");
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -157,7 +163,7 @@ pub fn read_registrations<R: Read>(input: R) -> Result<RegistrationsFile, Import
                         )),
                         None => {
                             first_line.insert((row.period.clone(), row.practice.clone()), line);
-                            file.rows.push(row);
+                            file.rows.push(flag(&mut flags, &columns, line, row));
                         }
                     },
                     Err(row_errors) => row_errors.into_iter().for_each(|e| errors.push(e)),
@@ -180,19 +186,23 @@ pub fn read_registrations<R: Read>(input: R) -> Result<RegistrationsFile, Import
         first_line.keys().map(|(_, p)| p).collect::<std::collections::HashSet<_>>().len() as u64;
     for row in &file.rows {
         *file.stats.patients_per_period.entry(row.period.clone()).or_default() += row.patients.unwrap_or(0);
-        if row.patients.is_none() {
-            *file.stats.flags.entry("blank_value".to_owned()).or_default() += 1;
-            file.flags.push(UptakeFlag {
-                source: "registrations".to_owned(),
-                practice: row.practice.clone(),
-                period: row.period.clone(),
-                kind: "blank_value".to_owned(),
-                field: "NUMBER_OF_PATIENTS".to_owned(),
-                detail: "blank in the file; kept as unknown, not zero".to_owned(),
-            });
-        }
     }
+    (file.flags, file.stats.flags, file.stats.flag_examples) = flags.into_parts();
     Ok(file)
+}
+
+/// Flags a blank or negative count; a negative one is stored as unknown.
+fn flag(flags: &mut Flags, columns: &Columns, line: u64, mut row: RegistrationRow) -> RegistrationRow {
+    let (at, field) = ((row.practice.as_str(), row.period.as_str()), &columns.names[columns.patients]);
+    match row.patients {
+        None => flags.blank(line, at.0, at.1, field),
+        Some(n) if n < 0 => {
+            flags.negative(line, at, field, n, "stored as NULL (the column holds no count below zero)");
+            row.patients = None;
+        }
+        Some(_) => {}
+    }
+    row
 }
 
 /// One row: a practice's total, None for another kind of organisation, or the row's problems.
@@ -228,8 +238,8 @@ fn parse_row(
     let patients = match cell(columns.patients) {
         "" => Some(None),
         text => match text.parse::<i64>() {
-            Ok(n) if n >= 0 => Some(Some(n)),
-            _ => {
+            Ok(n) => Some(Some(n)),
+            Err(_) => {
                 fail(columns.patients, format!("{text:?} is not a count of patients"));
                 None
             }
@@ -271,7 +281,6 @@ impl fmt::Display for RegistrationsReport {
             "practice-months: {} new, {} updated, {} unchanged",
             self.stored.created, self.stored.updated, self.stored.unchanged
         )?;
-        let flags: Vec<String> = s.flags.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
-        writeln!(f, "flags: {}", if flags.is_empty() { "none".to_owned() } else { flags.join(", ") })
+        crate::reference::write_flags(f, &s.flags, &s.flag_examples)
     }
 }

@@ -165,16 +165,17 @@ impl<'a> Cells<'a> {
         self.code(at).map(Some)
     }
 
-    /// A count ≥ 0: Some(None) when blank, None (recorded) when not a count.
+    /// A whole number as published, below zero included (the caller flags it; a value is never
+    /// refused): Some(None) when blank, None (recorded) when not a whole number at all.
     pub fn count(&mut self, at: usize) -> Option<Option<i64>> {
         let text = self.text(at);
         if text.is_empty() {
             return Some(None);
         }
         match text.parse::<i64>() {
-            Ok(n) if n >= 0 => Some(Some(n)),
-            _ => {
-                self.fail(at, format!("{text:?} is not a count (a whole number, 0 or more)"));
+            Ok(n) => Some(Some(n)),
+            Err(_) => {
+                self.fail(at, format!("{text:?} is not a count (a whole number)"));
                 None
             }
         }

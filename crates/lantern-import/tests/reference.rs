@@ -6,6 +6,8 @@ mod shared;
 pub use shared::{fixture, shared_data};
 #[path = "reference/full.rs"]
 mod full;
+#[path = "reference/quirks.rs"]
+mod quirks;
 #[path = "reference/refused.rs"]
 mod refused;
 #[path = "reference/samples.rs"]

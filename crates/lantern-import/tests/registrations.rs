@@ -106,3 +106,30 @@ async fn the_age_band_file_is_refused_at_its_header() {
     assert!(matches!(error, RegistrationsError::Invalid(_)));
     assert!(error.to_string().contains("line 1: This is an age-band breakdown file"), "{error}");
 }
+
+#[tokio::test]
+async fn a_negative_count_is_stored_as_unknown_flagged_with_its_line_and_named_in_the_summary() {
+    let text = format!(
+        "{HEADER}{}{}",
+        "GP_PRAC_PAT_LIST,01JAN2021,GP,00L,E38000130,A84002,NE65 7UW,ALL,ALL,5903\r\n",
+        "GP_PRAC_PAT_LIST,01JAN2021,GP,00L,E38000130,A84003,NE63 9UT,ALL,ALL,-7\r\n",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("t.csv");
+    std::fs::write(&path, &text).expect("write");
+    let db = testing::sqlite().await;
+    let report = import_registrations_file(&db.store, &path, &Actor::system("test")).await.expect("imports");
+    let summary = report.to_string();
+    assert!(summary.contains("period 2021-01: 5903 registered patients"), "{summary}");
+    assert!(
+        summary.contains(
+            "  negative_value line 3, A84003 2021-01 NUMBER_OF_PATIENTS: -7 is below zero; stored as NULL"
+        ),
+        "{summary}"
+    );
+    let stored = db.store.uptake_registrations("2021-01").await.expect("read");
+    assert_eq!(stored.get("A84003"), Some(&None), "the column holds no count below zero");
+    let flags = db.store.uptake_flags("registrations", None).await.expect("flags");
+    assert_eq!((flags.len(), flags[0].kind.as_str()), (1, "negative_value"));
+    assert!(flags[0].detail.starts_with("line 3: -7 is below zero"), "{}", flags[0].detail);
+}

@@ -159,8 +159,9 @@ async fn registrations_are_all_or_nothing(store: Store) {
     );
 }
 
-/// Blanks, counts above the list size, services off and on: the database's sums give exactly the
-/// counts and rates `tabulate` works out from the same rows, at every level the rows name.
+/// Blanks, counts above the list size or below zero, services off, on or of unknown status: the
+/// database's sums give exactly the counts and rates `tabulate` works out from the same rows, at every
+/// level the rows name.
 async fn totals_summed_in_the_database_equal_tabulate(store: Store) {
     let mut months: Vec<PracticeMonth> = (0..60).map(|n| month(n, "2023-12")).collect();
     for (i, m) in months.iter_mut().enumerate() {
@@ -170,6 +171,13 @@ async fn totals_summed_in_the_database_equal_tabulate(store: Store) {
             2 => m.values.set(PomiField::SysPrescEnbld, Some(1)),
             3 => m.values.set(PomiField::PatDetCodeRecEnbld, None),
             _ => m.values.set(PomiField::PatApptsUse, Some(i as i64 * 13)),
+        }
+        match i % 7 {
+            0 => m.values.set(PomiField::PatientListSize, Some(-3)),
+            1 => m.values.set(PomiField::TotalUse, Some(-40)),
+            2 => m.values.set(PomiField::SysApptsEnbld, Some(7)),
+            3 => m.values.set(PomiField::PatPrescEnbld, Some(-1)),
+            _ => {}
         }
     }
     months.push(month(1, "2023-11"));

@@ -184,6 +184,18 @@ pub enum ImportCommand {
     },
     /// NHS Digital POMI (patients enabled for and using online services), long format, .csv or the
     /// published .zip; CCG-era and sub-ICB-era layouts (all or nothing; re-importing changes nothing).
+    ///
+    /// Damage refuses the whole file, naming line and column: a short or unreadable row, a missing
+    /// column, a value that is not a whole number, an unreadable date, practice code or field, a field
+    /// given twice for a practice-month. A value never does: blanks, counts below zero, Sys_* statuses
+    /// other than 0, 1 or 2, more patients enabled than registered and counts for a switched-off
+    /// service are stored as published and flagged with their line and reason; the summary names the
+    /// first 5 of each kind and counts the rest.
+    ///
+    /// In the uptake measures a count below zero is left out of every sum and rate, as a blank is; a
+    /// Sys_* status other than 2 does not count the service as switched on; enabled counts above the
+    /// list size stay in the sums as published, a practice's share shown capped at 100%; counts for a
+    /// switched-off service stay in the sums as published.
     Pomi {
         /// The .csv or .zip file.
         file: PathBuf,
@@ -191,6 +203,10 @@ pub enum ImportCommand {
         database: DatabaseArgs,
     },
     /// Patients Registered at a GP Practice, the totals file (gp-reg-pat-prac-all), .csv or .csv.gz.
+    ///
+    /// Damage refuses the file (a short row, a missing column, a count that is not a whole number, a
+    /// practice twice in a month); a value never does: a blank count is kept as unknown, and one below
+    /// zero is stored as unknown (no count of patients can be negative), both flagged with their line.
     Registrations {
         /// The .csv or .csv.gz file.
         file: PathBuf,
@@ -199,14 +215,31 @@ pub enum ImportCommand {
     },
     /// NHS Digital's practice map (gp-reg-pat-prac-map): each practice's PCN, sub-ICB location, ICB,
     /// region and GP system supplier. The reference imports are all or nothing; re-importing changes nothing.
+    ///
+    /// For every reference import, damage refuses the file naming line and column (a short row, a
+    /// missing column, a number or date that cannot be read, a conflicting duplicate); a value never
+    /// does: blanks and impossible values are stored as published, or as unknown where the column
+    /// cannot hold them, and flagged with their line and reason.
     Places(ReferenceFileArgs),
     /// Patients Registered at a GP Practice by sex and 5-year age band (gp-reg-pat-prac-quin-age).
+    ///
+    /// A count below zero is stored as unknown (a band cannot hold fewer than no patients) and flagged
+    /// with its line; bands that do not add up to the file's total are flagged, never refused.
     AgeBands(ReferenceFileArgs),
     /// Submissions via Online Consultation Systems in General Practice, per practice, long format.
+    ///
+    /// A count below zero is stored as published, flagged with its line, and left out of every sum
+    /// and rate in the online consultation measures.
     Oc(ReferenceFileArgs),
     /// Deprivation (IMD score) by practice, Fingertips indicator 93553, in either Fingertips layout.
+    ///
+    /// A score below zero is stored as published, flagged with its line, and left out of the
+    /// deprivation quintiles (the practice counts as unscored).
     Imd(ReferenceFileArgs),
     /// ODS's list of GP practices (epraccur.csv, no header row).
+    ///
+    /// A status other than A, C, D or P, or a prescribing setting outside 0–99, is stored as published
+    /// and flagged; eight digits that name no day (20190231) are stored as unknown and flagged.
     Epraccur(ReferenceFileArgs),
 }
 

@@ -35,7 +35,7 @@ pub struct Quintiles {
     pub unscored: Vec<String>,
 }
 
-/// Equal-count IMD quintiles of the practices scored in `year`: sorted by score, then code, the practice
+/// Equal-count IMD quintiles of the practices scored (0 or more) in `year`: sorted by score, then code, the practice
 /// at 0-based rank i of n falls in quintile 1 + ⌊5i / n⌋. Should a practice appear twice for one year,
 /// its first score is used.
 pub fn deprivation_quintiles(scores: &[Deprivation], year: i32) -> Quintiles {
@@ -43,8 +43,10 @@ pub fn deprivation_quintiles(scores: &[Deprivation], year: i32) -> Quintiles {
     for d in scores.iter().filter(|d| d.year == year) {
         first.entry(d.practice.as_str()).or_insert(d.score);
     }
-    let unscored = first.iter().filter(|(_, s)| !s.is_finite()).map(|(p, _)| (*p).to_owned()).collect();
-    let mut ranked: Vec<(&str, f64)> = first.into_iter().filter(|(_, s)| s.is_finite()).collect();
+    // A score below zero (stored as published, flagged `negative_value`) is no IMD score: unscored.
+    let scored = |s: &f64| s.is_finite() && *s >= 0.0;
+    let unscored = first.iter().filter(|(_, s)| !scored(s)).map(|(p, _)| (*p).to_owned()).collect();
+    let mut ranked: Vec<(&str, f64)> = first.into_iter().filter(|(_, s)| scored(s)).collect();
     ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
     let n = ranked.len();
     let mut of = BTreeMap::new();

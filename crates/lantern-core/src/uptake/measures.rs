@@ -4,11 +4,17 @@
 //! the practices' rates: a unit's share is its enabled patients over its registered patients, so a
 //! practice of 20,000 weighs ten times one of 2,000.
 //!
-//! A blank count is unknown, not zero. The counts shown are sums of the values given; each rate's
-//! denominator is the list size of just the practices that gave its numerator (and a list size), so a
-//! practice with a blank `Total_Use` neither lowers the unit's transactions per 1,000 nor is dropped
-//! from its other rates. A share above 100% (more enabled than registered, a real quirk of the data) is
+//! A blank count is unknown, not zero. The counts shown are sums of the values given; each rate is
+//! worked out over just the practices that gave both its numerator and a list size, so a practice
+//! with a blank `Total_Use` neither lowers the unit's transactions per 1,000 nor is dropped from its
+//! other rates, and one with an unknown list size adds to the counts shown but to no rate. A share above 100% (more enabled than registered, a real quirk of the data) is
 //! capped at 100% and marked `capped`.
+//!
+//! Values the published files hold but cannot mean are kept out ([`PomiValues::count`]): a negative
+//! count adds to no sum and no rate, as if blank; a `Sys_*` status other than 0, 1 or 2 does not count
+//! the service as switched on. Values that are odd but possible stay in, as published: enabled counts
+//! above the list size (the practice's share is capped, the unit's sums keep them), and counts for a
+//! switched-off service.
 
 use super::{PomiField, PomiValues, PracticeMonth, Service, SYSTEM_ENABLED};
 use serde::Serialize;
@@ -84,9 +90,17 @@ pub struct ServiceCounts {
     /// Transactions in the month (appointments booked or cancelled, orders, record views).
     pub uses: i64,
     #[serde(skip)]
-    enabled_base: i64,
+    enabled_rated: Rated,
     #[serde(skip)]
-    uses_base: i64,
+    uses_rated: Rated,
+}
+
+/// A rate's two sides, from just the practices that gave both the count and a list size: a practice
+/// whose list is unknown adds its count to the sum shown but to no rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rated {
+    pub count: i64,
+    pub list: i64,
 }
 
 /// Counts summed over a unit's practices for one month.
@@ -103,9 +117,9 @@ pub struct UptakeCounts {
     /// Practices reporting more patients enabled (for any service) than registered.
     pub practices_enabled_above_list: u64,
     #[serde(skip)]
-    enabled_base: i64,
+    enabled_rated: Rated,
     #[serde(skip)]
-    use_base: i64,
+    use_rated: Rated,
 }
 
 /// A share of registered patients, in percent, capped at 100.
@@ -165,26 +179,27 @@ impl UptakeCounts {
     /// Adds one practice-month.
     pub fn add(&mut self, values: &PomiValues) {
         self.practices += 1;
-        let list = values.get(PomiField::PatientListSize);
+        let list = values.count(PomiField::PatientListSize);
         self.patient_list_size += list.unwrap_or(0);
-        self.new_pat_enbld += values.get(PomiField::NewPatEnbld).unwrap_or(0);
-        // A rate's base grows only with practices that gave both its numerator and a list size.
-        let based = |count: Option<i64>, sum: &mut i64, base: &mut i64| {
+        self.new_pat_enbld += values.count(PomiField::NewPatEnbld).unwrap_or(0);
+        // A rate's sides grow only with practices that gave both its numerator and a list size.
+        let based = |count: Option<i64>, sum: &mut i64, rated: &mut Rated| {
             *sum += count.unwrap_or(0);
-            if let (Some(_), Some(list)) = (count, list) {
-                *base += list;
+            if let (Some(count), Some(list)) = (count, list) {
+                rated.count += count;
+                rated.list += list;
             }
         };
-        based(values.get(PomiField::TotalPatEnbld), &mut self.total_pat_enbld, &mut self.enabled_base);
-        based(values.get(PomiField::TotalUse), &mut self.total_use, &mut self.use_base);
-        let mut above = values.get(PomiField::TotalPatEnbld).zip(list).is_some_and(|(e, l)| e > l);
+        based(values.count(PomiField::TotalPatEnbld), &mut self.total_pat_enbld, &mut self.enabled_rated);
+        based(values.count(PomiField::TotalUse), &mut self.total_use, &mut self.use_rated);
+        let mut above = values.count(PomiField::TotalPatEnbld).zip(list).is_some_and(|(e, l)| e > l);
         for service in Service::ALL {
-            let enabled = values.get(service.enabled());
+            let enabled = values.count(service.enabled());
             above |= enabled.zip(list).is_some_and(|(e, l)| e > l);
             let counts = self.service_mut(service);
             counts.practices_switched_on += u64::from(values.get(service.system()) == Some(SYSTEM_ENABLED));
-            based(enabled, &mut counts.enabled, &mut counts.enabled_base);
-            based(values.get(service.uses()), &mut counts.uses, &mut counts.uses_base);
+            based(enabled, &mut counts.enabled, &mut counts.enabled_rated);
+            based(values.count(service.uses()), &mut counts.uses, &mut counts.uses_rated);
         }
         self.practices_enabled_above_list += u64::from(above);
     }
@@ -206,13 +221,15 @@ impl UptakeCounts {
     }
 
     pub fn rates(&self) -> UptakeRates {
+        let share = |r: Rated| Share::of(r.count, r.list);
+        let per_1000 = |r: Rated| per_1000(r.count, r.list);
         let service = |s: &ServiceCounts| ServiceRates {
-            enabled: Share::of(s.enabled, s.enabled_base),
-            uses_per_1000: per_1000(s.uses, s.uses_base),
+            enabled: share(s.enabled_rated),
+            uses_per_1000: per_1000(s.uses_rated),
         };
         UptakeRates {
-            enabled: Share::of(self.total_pat_enbld, self.enabled_base),
-            use_per_1000: per_1000(self.total_use, self.use_base),
+            enabled: share(self.enabled_rated),
+            use_per_1000: per_1000(self.use_rated),
             appointments: service(&self.appointments),
             prescriptions: service(&self.prescriptions),
             record: service(&self.record),
@@ -227,21 +244,21 @@ pub struct Sums {
     pub practices: u64,
     pub patient_list_size: i64,
     pub total_pat_enbld: i64,
-    /// List size of the practices that gave both `Total_Pat_Enbld` and a list size.
-    pub enabled_base: i64,
+    /// `Total_Pat_Enbld` and list size summed over the practices that gave both.
+    pub enabled_rated: Rated,
     pub new_pat_enbld: i64,
     pub total_use: i64,
-    pub use_base: i64,
-    /// Per service in [`Service::ALL`] order: (switched on, enabled, enabled base, uses, uses base).
-    pub services: [(u64, i64, i64, i64, i64); 3],
+    pub use_rated: Rated,
+    /// Per service in [`Service::ALL`] order: (switched on, enabled, enabled rated, uses, uses rated).
+    pub services: [(u64, i64, Rated, i64, Rated); 3],
     pub practices_enabled_above_list: u64,
 }
 
 impl UptakeCounts {
     pub fn from_sums(s: &Sums) -> Self {
         let service = |i: usize| {
-            let (practices_switched_on, enabled, enabled_base, uses, uses_base) = s.services[i];
-            ServiceCounts { practices_switched_on, enabled, uses, enabled_base, uses_base }
+            let (practices_switched_on, enabled, enabled_rated, uses, uses_rated) = s.services[i];
+            ServiceCounts { practices_switched_on, enabled, uses, enabled_rated, uses_rated }
         };
         UptakeCounts {
             practices: s.practices,
@@ -253,8 +270,8 @@ impl UptakeCounts {
             prescriptions: service(1),
             record: service(2),
             practices_enabled_above_list: s.practices_enabled_above_list,
-            enabled_base: s.enabled_base,
-            use_base: s.use_base,
+            enabled_rated: s.enabled_rated,
+            use_rated: s.use_rated,
         }
     }
 }

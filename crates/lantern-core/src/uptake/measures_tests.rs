@@ -125,3 +125,24 @@ fn levels_parse_with_sub_icb_as_the_commissioning_column() {
     assert_eq!(Level::parse("PCN"), Some(Level::Pcn));
     assert_eq!(Level::parse("stp"), None);
 }
+
+/// Worked example. A: 1,000 patients, 300 enabled, -50 transactions. B: -20 patients (impossible),
+/// 100 enabled, 40 transactions; its Sys_Appts_Enbld is 7. England: A's transactions and B's list are
+/// left out as unknown, so 400 enabled; the enabled share has only A behind it (B gave no usable list):
+/// 300 of 1,000 = 30%; use per 1,000 has neither practice (A's numerator, B's list unknown); one
+/// practice (A) counts appointments as switched on.
+#[test]
+fn counts_below_zero_and_unknown_statuses_are_kept_out_of_sums_and_rates() {
+    let mut b = month("B00002", "00M", -20, Some(100), Some(40));
+    b.values.set(PomiField::SysApptsEnbld, Some(7));
+    let rows = [month("A00001", "00L", 1_000, Some(300), Some(-50)), b];
+    let e = &tabulate(Level::England, &rows, None)[0];
+    assert_eq!(
+        (e.counts.practices, e.counts.patient_list_size, e.counts.total_pat_enbld, e.counts.total_use),
+        (2, 1_000, 400, 40)
+    );
+    assert!(close(e.rates.enabled.map(|s| s.percent), 30.0));
+    assert_eq!(e.rates.use_per_1000, None);
+    assert_eq!(e.counts.appointments.practices_switched_on, 1);
+    assert_eq!(e.counts.practices_enabled_above_list, 0);
+}

@@ -128,6 +128,11 @@ impl PomiField {
 /// `Sys_*` value meaning the practice has switched the service on.
 pub const SYSTEM_ENABLED: i64 = 2;
 
+/// Whether a `Sys_*` value is one of the statuses POMI defines (0, 1, 2).
+pub fn is_known_status(value: i64) -> bool {
+    (0..=SYSTEM_ENABLED).contains(&value)
+}
+
 /// What a `Sys_*` value means (data/README.md).
 pub fn system_status_meaning(value: i64) -> &'static str {
     match value {
@@ -195,6 +200,13 @@ impl PomiValues {
 
     pub fn set(&mut self, field: PomiField, value: Option<i64>) {
         self.0[field.index()] = value;
+    }
+
+    /// The value as the measures count it: None when blank or below zero. A negative count cannot be
+    /// meant, so it is stored as published, flagged `negative_value`, and left out of every sum and
+    /// rate as a blank is.
+    pub fn count(&self, field: PomiField) -> Option<i64> {
+        self.get(field).filter(|v| *v >= 0)
     }
 
     /// Values in [`PomiField::ALL`] order.

@@ -54,23 +54,27 @@ pub struct OcCounts {
 
 impl OcCounts {
     /// Adds one practice-month: blanks add nothing to a sum, and each ratio only takes a practice that
-    /// gave both its sides.
+    /// gave both its sides. A count below zero (stored as published, flagged `negative_value`) cannot
+    /// be meant, so it counts as blank.
     pub fn add(&mut self, month: &OcMonth) {
+        let known = |value: Option<i64>| value.filter(|n| *n >= 0);
+        let (total, registered) = (known(month.total_submissions), known(month.patients_registered));
+        let (clinical, admin, other) = (known(month.clinical), known(month.admin), known(month.other));
         let sum = |total: &mut i64, value: Option<i64>| *total += value.unwrap_or(0);
         let yes = |flag: Option<i64>| u64::from(flag == Some(1));
         self.practices += 1;
         self.capable += yes(month.capability);
         self.participating += yes(month.participation);
         self.with_usage += yes(month.system_usage);
-        sum(&mut self.total_submissions, month.total_submissions);
-        sum(&mut self.clinical, month.clinical);
-        sum(&mut self.admin, month.admin);
-        sum(&mut self.other, month.other);
-        sum(&mut self.patients_registered, month.patients_registered);
-        self.per_patient.add(month.total_submissions, month.patients_registered);
-        self.clinical_of_total.add(month.clinical, month.total_submissions);
-        self.admin_of_total.add(month.admin, month.total_submissions);
-        self.other_of_total.add(month.other, month.total_submissions);
+        sum(&mut self.total_submissions, total);
+        sum(&mut self.clinical, clinical);
+        sum(&mut self.admin, admin);
+        sum(&mut self.other, other);
+        sum(&mut self.patients_registered, registered);
+        self.per_patient.add(total, registered);
+        self.clinical_of_total.add(clinical, total);
+        self.admin_of_total.add(admin, total);
+        self.other_of_total.add(other, total);
     }
 
     /// Rates from the summed ratios: submissions × 1,000 / registered, and each type × 100 / total.

@@ -2,7 +2,7 @@
 //! registered, interim suppliers and switched-off services; an analyst must see these beside the
 //! figures rather than find them silently dropped or corrected, so each becomes a flag that is stored.
 
-use super::{system_status_meaning, PomiField, PomiValues, Service, SYSTEM_ENABLED};
+use super::{is_known_status, system_status_meaning, PomiField, PomiValues, Service, SYSTEM_ENABLED};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -22,10 +22,15 @@ pub enum QuirkKind {
     ServiceOffWithCounts,
     /// `Total_Pat_Enbld` below one service's enabled count, which cannot happen either.
     TotalBelowService,
+    /// A count below zero: stored as published, left out of every sum and rate (as a blank is).
+    NegativeValue,
+    /// A `Sys_*` value other than 0, 1 or 2: stored as published; the service is not counted as
+    /// switched on.
+    UnknownStatus,
 }
 
 impl QuirkKind {
-    pub const ALL: [QuirkKind; 7] = [
+    pub const ALL: [QuirkKind; 9] = [
         QuirkKind::BlankValue,
         QuirkKind::MissingField,
         QuirkKind::EnabledAboveList,
@@ -33,6 +38,8 @@ impl QuirkKind {
         QuirkKind::ServiceOff,
         QuirkKind::ServiceOffWithCounts,
         QuirkKind::TotalBelowService,
+        QuirkKind::NegativeValue,
+        QuirkKind::UnknownStatus,
     ];
 
     pub fn code(self) -> &'static str {
@@ -44,6 +51,8 @@ impl QuirkKind {
             QuirkKind::ServiceOff => "service_off",
             QuirkKind::ServiceOffWithCounts => "service_off_with_counts",
             QuirkKind::TotalBelowService => "total_below_service",
+            QuirkKind::NegativeValue => "negative_value",
+            QuirkKind::UnknownStatus => "unknown_status",
         }
     }
 
@@ -66,18 +75,30 @@ pub struct Quirk {
 pub const SUPPLIER_SUFFIX: &str = "(I)";
 
 /// Every quirk of one practice-month. `missing` lists fields the file did not give at all, to tell
-/// them from fields given blank.
+/// them from fields given blank. The checks between fields compare only counts the measures use, so
+/// a negative count is flagged once, as negative, and not again as below or above another.
 pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec<Quirk> {
     let mut found = Vec::new();
     for (field, value) in values.iter() {
-        if value.is_none() {
-            let (kind, detail) = if missing.contains(&field) {
-                (QuirkKind::MissingField, "not in the file; kept as unknown")
-            } else {
-                (QuirkKind::BlankValue, "blank in the file; kept as unknown, not zero")
-            };
-            found.push(Quirk { kind, field: field.name(), detail: detail.to_owned() });
-        }
+        let (kind, detail) = match value {
+            None if missing.contains(&field) => {
+                (QuirkKind::MissingField, "not in the file; kept as unknown".to_owned())
+            }
+            None => (QuirkKind::BlankValue, "blank in the file; kept as unknown, not zero".to_owned()),
+            Some(status) if field.is_system_status() && !is_known_status(status) => (
+                QuirkKind::UnknownStatus,
+                format!(
+                    "{status} is not a status POMI defines (0, 1 or 2); kept as published, the service \
+                     not counted as switched on"
+                ),
+            ),
+            Some(count) if count < 0 && !field.is_system_status() => (
+                QuirkKind::NegativeValue,
+                format!("{count} is below zero; kept as published, left out of sums and rates as unknown"),
+            ),
+            Some(_) => continue,
+        };
+        found.push(Quirk { kind, field: field.name(), detail });
     }
     if supplier.trim().is_empty() {
         found.push(Quirk {
@@ -92,12 +113,12 @@ pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec
             detail: format!("supplier published as {supplier:?}; kept as written"),
         });
     }
-    let list = values.get(PomiField::PatientListSize);
-    let total = values.get(PomiField::TotalPatEnbld);
+    let list = values.count(PomiField::PatientListSize);
+    let total = values.count(PomiField::TotalPatEnbld);
     let enabled_fields =
         std::iter::once(PomiField::TotalPatEnbld).chain(Service::ALL.into_iter().map(Service::enabled));
     for field in enabled_fields {
-        if let (Some(enabled), Some(list)) = (values.get(field), list) {
+        if let (Some(enabled), Some(list)) = (values.count(field), list) {
             if enabled > list {
                 found.push(Quirk {
                     kind: QuirkKind::EnabledAboveList,
@@ -108,7 +129,7 @@ pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec
         }
     }
     for service in Service::ALL {
-        let enabled = values.get(service.enabled());
+        let enabled = values.count(service.enabled());
         if let (Some(total), Some(enabled)) = (total, enabled) {
             if total < enabled {
                 found.push(Quirk {
@@ -122,7 +143,8 @@ pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec
                 });
             }
         }
-        let Some(status) = values.get(service.system()).filter(|&s| s != SYSTEM_ENABLED) else { continue };
+        let off = |s: &i64| *s != SYSTEM_ENABLED && is_known_status(*s);
+        let Some(status) = values.get(service.system()).filter(off) else { continue };
         found.push(Quirk {
             kind: QuirkKind::ServiceOff,
             field: service.system().name(),
@@ -130,7 +152,7 @@ pub fn quirks(values: &PomiValues, supplier: &str, missing: &[PomiField]) -> Vec
         });
         let counts: Vec<String> = [service.enabled(), service.uses()]
             .into_iter()
-            .filter_map(|f| values.get(f).filter(|&v| v != 0).map(|v| format!("{} {v}", f.name())))
+            .filter_map(|f| values.count(f).filter(|&v| v != 0).map(|v| format!("{} {v}", f.name())))
             .collect();
         if !counts.is_empty() {
             found.push(Quirk {
@@ -241,6 +263,28 @@ mod tests {
         let mut values = normal();
         values.set(PomiField::PatPrescEnbld, Some(3_001));
         assert_eq!(kinds(&quirks(&values, "EMIS", &[])), [(QuirkKind::TotalBelowService, "Pat_Presc_Enbld")]);
+    }
+
+    #[test]
+    fn negative_counts_and_unknown_statuses_are_flagged_once_and_not_compared() {
+        let mut values = normal();
+        values.set(PomiField::PatientListSize, Some(-4));
+        values.set(PomiField::PatPrescEnbld, Some(-1));
+        values.set(PomiField::SysApptsEnbld, Some(7));
+        values.set(PomiField::SysPrescEnbld, Some(-2));
+        let found = quirks(&values, "EMIS", &[]);
+        assert_eq!(
+            kinds(&found),
+            [
+                (QuirkKind::NegativeValue, "patient_list_size"),
+                (QuirkKind::UnknownStatus, "Sys_Appts_Enbld"),
+                (QuirkKind::UnknownStatus, "Sys_Presc_Enbld"),
+                (QuirkKind::NegativeValue, "Pat_Presc_Enbld"),
+            ]
+        );
+        assert!(found[1].detail.starts_with("7 is not a status POMI defines"));
+        assert_eq!(values.count(PomiField::PatientListSize), None);
+        assert_eq!(values.get(PomiField::PatientListSize), Some(-4), "kept as published");
     }
 
     #[test]

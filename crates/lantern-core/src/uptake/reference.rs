@@ -152,6 +152,14 @@ pub enum ReferenceQuirk {
     RateMismatch,
     /// The file puts the practice in no PCN ([`UNALLOCATED_PCN`]): it is unplaced at that level.
     Unallocated,
+    /// A count or score below zero (POMI's code too): kept as published where the column can hold it,
+    /// NULL where it cannot (registered patients), and left out of sums and rates as unknown.
+    NegativeValue,
+    /// A code outside the published list (an ODS status other than A, C, D, P; a prescribing setting
+    /// outside 0–99): kept as published.
+    UnknownCode,
+    /// Written as a date (`YYYYMMDD`) but no such day (`20190231`): kept as unknown (NULL).
+    ImpossibleDate,
 }
 
 impl ReferenceQuirk {
@@ -162,6 +170,9 @@ impl ReferenceQuirk {
             ReferenceQuirk::BandSumMismatch => "band_sum_mismatch",
             ReferenceQuirk::RateMismatch => "rate_mismatch",
             ReferenceQuirk::Unallocated => "unallocated",
+            ReferenceQuirk::NegativeValue => "negative_value",
+            ReferenceQuirk::UnknownCode => "unknown_code",
+            ReferenceQuirk::ImpossibleDate => "impossible_date",
         }
     }
 }

@@ -12,15 +12,18 @@
 //!
 //! # Rules
 //!
-//! - A row is refused, naming its line and column, when its date, practice code, field name (one of
-//!   the 13 in [`lantern_core::uptake::PomiField`]) or value (a count ≥ 0, or a `Sys_*` status 0–2) is
-//!   bad, when a code column is empty, when it repeats a field of its practice-month, or when it places
-//!   the practice differently from that practice-month's earlier rows.
-//! - Nothing is stored unless the whole file is good.
-//! - Quirks of real files are kept and flagged, never dropped: blank values (stored as NULL), fields a
-//!   practice-month lacks, enabled counts above the list size, the `(I)` supplier suffix, services
-//!   switched off (`Sys_*` ≠ 2) and, for those, nonzero counts, and `Total_Pat_Enbld` below a service's
-//!   enabled count. See [`lantern_core::uptake::QuirkKind`].
+//! - Structural damage refuses the file, naming line and column: a row that is not a row (short, long,
+//!   unreadable), a date, practice code or field name (one of the 13 in
+//!   [`lantern_core::uptake::PomiField`]) that cannot be read, a value that is not a whole number, an
+//!   empty region or CCG / sub-ICB code (the row cannot be placed), a field repeated for a
+//!   practice-month, or a row placing the practice differently from that practice-month's earlier rows.
+//!   Nothing is stored unless the whole file is good.
+//! - A value is never refused. Quirks of real files are stored as published and flagged with the line
+//!   and reason, never dropped: blank values (NULL), fields a practice-month lacks, counts below zero,
+//!   `Sys_*` statuses other than 0–2, enabled counts above the list size, the `(I)` supplier suffix,
+//!   services switched off (`Sys_*` 0 or 1) and, for those, nonzero counts, and `Total_Pat_Enbld`
+//!   below a service's enabled count. See [`lantern_core::uptake::QuirkKind`]; which of them the
+//!   measures leave out is in [`lantern_core::uptake::measures`].
 //! - Importing the same file again changes nothing: practice-months already stored with the same
 //!   content are counted as unchanged; those that differ are replaced, with their flags.
 
@@ -90,7 +93,8 @@ pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Resu
     store_pomi(store, &file, actor).await
 }
 
-/// The summary printed after an import: rows read, practices, periods, flags by kind, what was stored.
+/// The summary printed after an import: rows read, practices, periods, what was stored, and flags by
+/// kind with the first [`crate::reference::FLAG_EXAMPLES`] of each named by line (the rest counted).
 impl fmt::Display for PomiReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.stats;
@@ -105,11 +109,6 @@ impl fmt::Display for PomiReport {
             "practice-months: {} ({} new, {} updated, {} unchanged)",
             s.practice_months, self.stored.created, self.stored.updated, self.stored.unchanged
         )?;
-        if s.flags.is_empty() {
-            writeln!(f, "flags: none")
-        } else {
-            let flags: Vec<String> = s.flags.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
-            writeln!(f, "flags: {}", flags.join(", "))
-        }
+        crate::reference::write_flags(f, &s.flags, &s.flag_examples)
     }
 }

@@ -9,7 +9,7 @@ use crate::episodes_csv::{ImportErrors, RowError};
 use crate::published::{csv_reader, start_line};
 use csv::ByteRecord;
 use lantern_core::ods::OdsCode;
-use lantern_core::uptake::{system_status_meaning, PomiField};
+use lantern_core::uptake::PomiField;
 use std::io::Read;
 
 /// Reads and checks a whole file into a [`Tally`], or returns every problem found.
@@ -118,7 +118,7 @@ fn add_row(
     if field.is_none() {
         row.fail(header.field, format!("{field_text:?} is not a POMI field (such as Total_Pat_Enbld)"));
     }
-    let value = parse_value(&mut row, field);
+    let value = parse_value(&mut row);
     let (Some(keys), Some(field), Some(value)) = (cache.keys.as_ref(), field, value) else {
         return Err(row.errors);
     };
@@ -231,27 +231,22 @@ pub enum Column {
     Field,
 }
 
-/// The `value` cell: blank is kept as unknown (`Some(None)`), anything else must be a count (or, for a
-/// `Sys_*` field, a status 0–2). `None` when the cell is bad (reported).
-fn parse_value(row: &mut Row<'_>, field: Option<PomiField>) -> Option<Option<i64>> {
+/// The `value` cell: blank is kept as unknown (`Some(None)`), any whole number as published (a count
+/// below zero or a `Sys_*` status other than 0–2 is flagged later, never refused). `None` when the cell
+/// is not a whole number (reported): that is damage, not a value.
+fn parse_value(row: &mut Row<'_>) -> Option<Option<i64>> {
     let at = row.header.value;
     let text = row.text(at);
     if text.is_empty() {
         return Some(None);
     }
-    let Ok(value) = text.parse::<i64>() else {
-        row.fail(at, format!("{text:?} is not a whole number"));
-        return None;
-    };
-    if value < 0 {
-        row.fail(at, format!("{value} is negative; POMI values are counts or statuses"));
-        return None;
+    match text.parse::<i64>() {
+        Ok(value) => Some(Some(value)),
+        Err(_) => {
+            row.fail(at, format!("{text:?} is not a whole number"));
+            None
+        }
     }
-    if field.is_some_and(PomiField::is_system_status) && value > 2 {
-        row.fail(at, format!("{value} is {}; a Sys_* status is 0, 1 or 2", system_status_meaning(value)));
-        return None;
-    }
-    Some(Some(value))
 }
 
 #[cfg(test)]

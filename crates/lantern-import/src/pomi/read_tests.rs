@@ -21,8 +21,8 @@ fn every_bad_cell_is_named_and_reading_goes_on() {
     let found = problems(&[
         row("30APR2018", "B82007", "TPP", "Total_Pat_Enbld", "100"),
         row("30APR2018", "B82007", "TPP", "Total_Pat_Enabled", "100"),
-        row("30APR2018", "B8-2007", "TPP", "Total_Use", "-3"),
-        row("30APR2018", "B82007", "TPP", "Sys_Appts_Enbld", "7"),
+        row("30APR2018", "B8-2007", "TPP", "Total_Use", "-3.5"),
+        row("30APR2018", "B82007", "TPP", "Sys_Appts_Enbld", "two"),
         row("30APR2018", "B82007", "TPP", "Total_Pat_Enbld", "101"),
         row("30APR2018", "B82007", "EMIS", "Total_Use", "5"),
         "30APR2018,Y54\r\n".to_owned(),
@@ -32,8 +32,8 @@ fn every_bad_cell_is_named_and_reading_goes_on() {
         [
             "line 3, column field: \"Total_Pat_Enabled\" is not a POMI field (such as Total_Pat_Enbld)",
             "line 4, column practice_code: \"B8-2007\" is not an ODS code (3 to 10 letters and digits, such as A81001)",
-            "line 4, column value: -3 is negative; POMI values are counts or statuses",
-            "line 5, column value: 7 is not a known status; a Sys_* status is 0, 1 or 2",
+            "line 4, column value: \"-3.5\" is not a whole number",
+            "line 5, column value: \"two\" is not a whole number",
             "line 6, column field: B82007 already has Total_Pat_Enbld for 2018-04 (its rows start on line 2); \
              each field may appear once per practice and month",
             "line 7, column system_supplier: B82007's rows for 2018-04 disagree: \"EMIS\" here but \"TPP\" on line 2",
@@ -70,4 +70,47 @@ fn an_empty_file_or_a_header_alone_is_refused() {
         tally_pomi(HEADER.as_bytes()).expect_err("no rows").to_string(),
         "line 2: The file has a header row but no data rows"
     );
+}
+
+#[test]
+fn impossible_values_are_kept_as_published_and_flagged_with_their_line() {
+    let text = format!(
+        "{HEADER}{}{}{}{}",
+        row("30APR2018", "B82007", "TPP", "patient_list_size", "900"),
+        row("30APR2018", "B82007", "TPP", "Total_Use", "-3"),
+        row("30APR2018", "B82007", "TPP", "Sys_Appts_Enbld", "7"),
+        row("30APR2018", "B82007", "TPP", "Total_Pat_Enbld", "901"),
+    );
+    let file = tally_pomi(text.as_bytes()).expect("a value is never refused").finish();
+    let values = &file.months[0].values;
+    use lantern_core::uptake::PomiField;
+    assert_eq!((values.get(PomiField::TotalUse), values.get(PomiField::SysApptsEnbld)), (Some(-3), Some(7)));
+    let details: Vec<(&str, &str)> = file
+        .flags
+        .iter()
+        .filter(|f| f.kind != "missing_field")
+        .map(|f| (f.kind.as_str(), f.detail.as_str()))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            ("enabled_above_list", "line 5: 901 enabled but 900 on the list; its share is capped at 100%"),
+            (
+                "negative_value",
+                "line 3: -3 is below zero; kept as published, left out of sums and rates as unknown"
+            ),
+            (
+                "unknown_status",
+                "line 4: 7 is not a status POMI defines (0, 1 or 2); kept as published, the service not \
+                 counted as switched on"
+            ),
+        ]
+    );
+    assert_eq!(
+        file.stats.flag_examples["negative_value"],
+        ["line 3, B82007 2018-04 Total_Use: -3 is below zero; kept as published, left out of sums and rates as unknown"]
+    );
+    let missing = &file.stats.flag_examples["missing_field"];
+    assert_eq!(missing.len(), crate::reference::FLAG_EXAMPLES, "the first few, the rest counted");
+    assert!(missing[0].starts_with("rows from line 2, B82007 2018-04 "), "{missing:?}");
 }

@@ -3,8 +3,9 @@
 //! few hundred bytes however many rows the file spends on it.
 
 use super::read::Column;
+use crate::reference::FLAG_EXAMPLES;
 use lantern_core::ods::OdsCode;
-use lantern_core::uptake::{quirks, OrgKind, PomiField, PomiValues, PracticeMonth};
+use lantern_core::uptake::{quirks, OrgKind, PomiField, PomiValues, PracticeMonth, QuirkKind};
 use lantern_store::{UptakeFlag, UptakeName};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -57,6 +58,8 @@ struct Meta {
 struct MonthTally {
     /// The line of the practice-month's first row, to point at when a later row disagrees with it.
     line: u64,
+    /// The line each field was given on, 0 while not given: a flag names the line of its value.
+    lines: [u64; PomiField::COUNT],
     values: PomiValues,
     /// Bit per [`PomiField`] index: the file gave that field (possibly blank).
     given: u16,
@@ -100,6 +103,9 @@ pub struct PomiStats {
     pub practices_per_period: BTreeMap<String, u64>,
     /// Flags by kind (`lantern_core::uptake::QuirkKind` codes).
     pub flags: BTreeMap<String, u64>,
+    /// The first [`FLAG_EXAMPLES`] flags of each kind by line, written out (`line 12, A81001 2018-04
+    /// Total_Use: …`); a national file has thousands of blanks, which only the flags table lists.
+    pub flag_examples: BTreeMap<String, Vec<String>>,
 }
 
 impl Tally {
@@ -156,6 +162,7 @@ impl Tally {
         };
         let month = self.months.entry(key).or_insert_with(|| MonthTally {
             line,
+            lines: [0; PomiField::COUNT],
             values: PomiValues::default(),
             given: 0,
             meta,
@@ -193,6 +200,7 @@ impl Tally {
             ));
         }
         month.given |= bit;
+        month.lines[field.index()] = line;
         month.values.set(field, value);
         Ok(())
     }
@@ -201,6 +209,7 @@ impl Tally {
     pub fn finish(self) -> PomiFile {
         let mut months = Vec::with_capacity(self.months.len());
         let mut flags = Vec::new();
+        let mut lined: Vec<(u64, usize)> = Vec::new();
         let mut stats = PomiStats {
             rows_read: self.rows_read,
             layout: self.org_kind.code().to_owned(),
@@ -215,14 +224,21 @@ impl Tally {
                 PomiField::ALL.into_iter().filter(|f| month.given & (1 << f.index()) == 0).collect();
             for quirk in quirks(&month.values, supplier, &missing) {
                 *stats.flags.entry(quirk.kind.code().to_owned()).or_default() += 1;
+                // A field's own line; the practice-month's first row for the supplier or a missing field.
+                let line = PomiField::parse(quirk.field)
+                    .map(|f| month.lines[f.index()])
+                    .filter(|&l| l > 0)
+                    .unwrap_or(month.line);
+                let at = if quirk.kind == QuirkKind::MissingField { "rows from line" } else { "line" };
                 flags.push(UptakeFlag {
                     source: "pomi".to_owned(),
                     practice: practice.to_owned(),
                     period: period.to_owned(),
                     kind: quirk.kind.code().to_owned(),
                     field: quirk.field.to_owned(),
-                    detail: quirk.detail,
+                    detail: format!("{at} {line}: {}", quirk.detail),
                 });
+                lined.push((line, flags.len() - 1));
             }
             *stats.practices_per_period.entry(period.to_owned()).or_default() += 1;
             months.push(PracticeMonth {
@@ -237,6 +253,15 @@ impl Tally {
             });
         }
         months.sort_by(|a, b| (&a.period, &a.practice).cmp(&(&b.period, &b.practice)));
+        lined.sort_unstable();
+        for (_, at) in lined {
+            let flag: &UptakeFlag = &flags[at];
+            let examples = stats.flag_examples.entry(flag.kind.clone()).or_default();
+            if examples.len() < FLAG_EXAMPLES {
+                let (at, reason) = flag.detail.split_once(": ").unwrap_or_default();
+                examples.push(format!("{at}, {} {} {}: {reason}", flag.practice, flag.period, flag.field));
+            }
+        }
         flags.sort_by(|a, b| {
             (&a.period, &a.practice, &a.kind, &a.field).cmp(&(&b.period, &b.practice, &b.kind, &b.field))
         });

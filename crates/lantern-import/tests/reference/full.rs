@@ -171,9 +171,6 @@ async fn one_corrupted_row_deep_in_a_national_file_stores_nothing() {
     let db = lantern_store::testing::sqlite().await;
     let error = oc::import_oc_file(&db.store, &corrupted, &actor()).await.expect_err("refused");
     let ReferenceError::Invalid(errors) = &error else { panic!("{error}") };
-    assert_eq!(
-        errors.to_string(),
-        "line 199998, column VALUE: \"yes\" is not a count (a whole number, 0 or more)"
-    );
+    assert_eq!(errors.to_string(), "line 199998, column VALUE: \"yes\" is not a count (a whole number)");
     assert_eq!(db.store.uptake_reference_row_counts().await.expect("counts").oc, 0);
 }

@@ -4,7 +4,7 @@
 //! `lantern_core::uptake::UptakeCounts::add` exactly (the contract tests compare the two).
 
 use crate::{Store, StoreError};
-use lantern_core::uptake::measures::{Sums, ENGLAND};
+use lantern_core::uptake::measures::{Rated, Sums, ENGLAND};
 use lantern_core::uptake::{Level, PomiField, Service, UnitUptake, UptakeCounts};
 use sqlx::Row;
 
@@ -13,28 +13,35 @@ fn sum(expression: &str) -> String {
     format!("CAST(COALESCE(SUM({expression}), 0) AS BIGINT)")
 }
 
-/// List size of the practices that gave `column` as well as a list size: a rate's denominator.
-fn base(column: &str) -> String {
-    sum(&format!(
-        "CASE WHEN {column} IS NOT NULL AND patient_list_size IS NOT NULL THEN patient_list_size ELSE 0 END"
-    ))
+/// A count as the measures take it: negative values, stored as published, count as unknown.
+fn count(column: &str) -> String {
+    sum(&format!("CASE WHEN {column} >= 0 THEN {column} ELSE 0 END"))
+}
+
+/// A rate's two sides: `column` and the list size, over the practices that gave both (NULL >= 0 is
+/// not true, so blanks drop out as negatives do).
+fn rated(column: &str) -> [String; 2] {
+    let both = format!("{column} >= 0 AND patient_list_size >= 0");
+    [
+        sum(&format!("CASE WHEN {both} THEN {column} ELSE 0 END")),
+        sum(&format!("CASE WHEN {both} THEN patient_list_size ELSE 0 END")),
+    ]
 }
 
 fn select_list() -> Vec<String> {
-    let mut list = vec![
-        "CAST(COUNT(*) AS BIGINT)".to_owned(),
-        sum("patient_list_size"),
-        sum("total_pat_enbld"),
-        base("total_pat_enbld"),
-        sum("new_pat_enbld"),
-        sum("total_use"),
-        base("total_use"),
-    ];
+    let mut list = vec!["CAST(COUNT(*) AS BIGINT)".to_owned(), count("patient_list_size")];
+    list.push(count("total_pat_enbld"));
+    list.extend(rated("total_pat_enbld"));
+    list.extend([count("new_pat_enbld"), count("total_use")]);
+    list.extend(rated("total_use"));
     for service in Service::ALL {
         let (system, enabled, uses) =
             (service.system().column(), service.enabled().column(), service.uses().column());
         list.push(sum(&format!("CASE WHEN {system} = 2 THEN 1 ELSE 0 END")));
-        list.extend([sum(enabled), base(enabled), sum(uses), base(uses)]);
+        list.push(count(enabled));
+        list.extend(rated(enabled));
+        list.push(count(uses));
+        list.extend(rated(uses));
     }
     let enabled = [
         PomiField::TotalPatEnbld,
@@ -42,7 +49,10 @@ fn select_list() -> Vec<String> {
         PomiField::PatPrescEnbld,
         PomiField::PatDetCodeRecEnbld,
     ];
-    let above: Vec<String> = enabled.iter().map(|f| format!("{} > patient_list_size", f.column())).collect();
+    let above: Vec<String> = enabled
+        .iter()
+        .map(|f| format!("({} > patient_list_size AND patient_list_size >= 0)", f.column()))
+        .collect();
     list.push(sum(&format!("CASE WHEN {} THEN 1 ELSE 0 END", above.join(" OR "))));
     list
 }
@@ -71,21 +81,23 @@ impl Store {
         for row in &rows {
             let n = |i: usize| row.try_get::<i64, _>(i + 1);
             let count = |i: usize| n(i).map(|v| u64::try_from(v).unwrap_or(0));
-            let mut services = [(0, 0, 0, 0, 0); 3];
+            let rated =
+                |i: usize| -> Result<Rated, sqlx::Error> { Ok(Rated { count: n(i)?, list: n(i + 1)? }) };
+            let mut services = [(0, 0, Rated::default(), 0, Rated::default()); 3];
             for (s, slot) in services.iter_mut().enumerate() {
-                let at = 7 + 5 * s;
-                *slot = (count(at)?, n(at + 1)?, n(at + 2)?, n(at + 3)?, n(at + 4)?);
+                let at = 9 + 7 * s;
+                *slot = (count(at)?, n(at + 1)?, rated(at + 2)?, n(at + 4)?, rated(at + 5)?);
             }
             let sums = Sums {
                 practices: count(0)?,
                 patient_list_size: n(1)?,
                 total_pat_enbld: n(2)?,
-                enabled_base: n(3)?,
-                new_pat_enbld: n(4)?,
-                total_use: n(5)?,
-                use_base: n(6)?,
+                enabled_rated: rated(3)?,
+                new_pat_enbld: n(5)?,
+                total_use: n(6)?,
+                use_rated: rated(7)?,
                 services,
-                practices_enabled_above_list: count(22)?,
+                practices_enabled_above_list: count(30)?,
             };
             let code: String = row.try_get("unit")?;
             table.push(UnitUptake::new(level, &code, period, UptakeCounts::from_sums(&sums)));
