@@ -1,4 +1,5 @@
-// Starts one Lantern server on fresh synthetic demo data for the whole run, and stops it afterwards.
+// Starts one Lantern server on fresh synthetic demo data in a SQLite file for the whole run, and one
+// on PostgreSQL for the sign-in journey (postgres.ts), and stops them afterwards.
 //
 //   LANTERN_BIN        the lantern binary (default: ../target/debug/lantern, relative to e2e/)
 //   LANTERN_CHROMIUM   checked here so a missing browser fails with a clear message
@@ -11,20 +12,18 @@
 // keyboard, through the sign-in form) and saves its cookies to test-results/.auth/<port>/<role>.json
 // (a folder per run, so runs at the same time cannot mix their cookies; its path reaches the workers
 // as LANTERN_E2E_AUTH_DIR); tests start from those (`test.use({ storageState: authFile('reception')
-// })`), each in a fresh context. It also records which of the newer pages this build serves
-// (served.json, in the same folder), and
-// empties e2e/artifacts/, where the accessibility crawl writes a screenshot of each page it visits
+// })`), each in a fresh context. It also empties e2e/artifacts/, where the accessibility crawl writes a screenshot of each page it visits
 // (and the strategy PDF test the PDFs it prints).
 import { chromium, type FullConfig } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ALL_ROLES, AUTH_ROOT, authFile, PROBED_PAGES, ROLES, servedFile, signIn } from './tests/auth';
+import { startOnPostgres } from './postgres';
+import { serve } from './server';
+import { ALL_ROLES, AUTH_ROOT, authFile, ROLES, signIn } from './tests/auth';
 
 const E2E_DIR = __dirname;
-const STARTUP_TIMEOUT_MS = 30_000;
 
 /**
  * LANTERN_BIN as given: relative to where the command was typed (npm keeps that in INIT_CWD, since
@@ -57,58 +56,6 @@ function checkChromium(): void {
   }
 }
 
-/** A port nobody listens on right now: bind port 0 on loopback, read the port, let it go. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('could not read the port of a loopback listener'));
-        return;
-      }
-      server.close(() => resolve(address.port));
-    });
-  });
-}
-
-async function waitForHealth(baseURL: string, server: ChildProcess, logFile: string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(
-        `lantern serve exited (${server.exitCode ?? server.signalCode}) before answering; see ${logFile}`,
-      );
-    }
-    try {
-      const response = await fetch(`${baseURL}/api/v1/health`);
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`lantern serve did not become healthy within ${STARTUP_TIMEOUT_MS} ms (${last}); see ${logFile}`);
-}
-
-function stop(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => server.kill('SIGKILL'), 5_000);
-    server.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    // SIGTERM: lantern finishes requests in flight and closes the database.
-    server.kill('SIGTERM');
-  });
-}
-
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const bin = lanternBinary();
   checkChromium();
@@ -119,18 +66,20 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   freshArtifacts();
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-e2e-'));
-  let teardown: (() => Promise<void>) | undefined;
+  const stops: (() => Promise<void>)[] = [];
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop();
+    if (process.env.LANTERN_E2E_AUTH_DIR) fs.rmSync(process.env.LANTERN_E2E_AUTH_DIR, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
   try {
-    const stopServer = await start(bin, tmp, logFile);
-    teardown = async () => {
-      await stopServer();
-      if (process.env.LANTERN_E2E_AUTH_DIR) fs.rmSync(process.env.LANTERN_E2E_AUTH_DIR, { recursive: true, force: true });
-    };
+    stops.push(await start(bin, tmp, logFile));
     await signInEveryRole(config, process.env.LANTERN_E2E_BASE_URL as string);
+    const postgres = await startOnPostgres(bin, logFile);
+    if (postgres) stops.push(postgres);
     return teardown;
   } catch (error) {
-    if (teardown) await teardown();
-    else fs.rmSync(tmp, { recursive: true, force: true });
+    await teardown();
     throw error;
   }
 }
@@ -144,10 +93,7 @@ function freshArtifacts(): void {
   }
 }
 
-/**
- * Signs each demo account in once, through the sign-in form, and saves its cookies for the tests;
- * then asks, as the administrator (who may open every page), which of the newer pages exist.
- */
+/** Signs each demo account in once, through the sign-in form, and saves its cookies for the tests. */
 async function signInEveryRole(config: FullConfig, baseURL: string): Promise<void> {
   const dir = path.join(AUTH_ROOT, new URL(baseURL).port);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -161,13 +107,6 @@ async function signInEveryRole(config: FullConfig, baseURL: string): Promise<voi
       try {
         await signIn(page, ROLES[role].username);
         await context.storageState({ path: authFile(role) });
-        if (role === 'admin') {
-          const statuses: Record<string, number> = {};
-          for (const pagePath of PROBED_PAGES) {
-            statuses[pagePath] = (await page.request.get(pagePath, { maxRedirects: 0 })).status();
-          }
-          fs.writeFileSync(servedFile(), JSON.stringify(statuses, null, 2));
-        }
       } catch (error) {
         throw new Error(`global setup could not sign in as ${ROLES[role].username}: ${String(error)}`);
       } finally {
@@ -181,9 +120,10 @@ async function signInEveryRole(config: FullConfig, baseURL: string): Promise<voi
 
 /**
  * The real national files in ../shared/data (LANTERN_SHARED_DATA), when present: POMI Apr–Sep 2018,
- * IMD 2019 by practice, the practice map and online consultations, so the uptake pages show England from published data
- * beside the demo's synthetic months. Without them the uptake specs that need England skip, saying so
- * (LANTERN_E2E_NATIONAL tells the workers which was the case).
+ * IMD 2019 by practice, the practice map and online consultations, so the uptake pages show England
+ * from published data beside the demo's synthetic months. Without them the uptake specs that need
+ * England skip (under CI, fail) naming the files missing, which LANTERN_E2E_NATIONAL_MISSING passes to
+ * the workers.
  */
 function importNationalData(bin: string, database: string, logFile: string): void {
   const shared = process.env.LANTERN_SHARED_DATA || path.resolve(E2E_DIR, '../../shared/data');
@@ -193,8 +133,8 @@ function importNationalData(bin: string, database: string, logFile: string): voi
     ['places', path.join(shared, 'registrations', 'gp-reg-pat-prac-map.csv')],
     ['oc', path.join(shared, 'online-consultations', 'oc_submissions_by_practice_oct2024_to_mar2025.csv.gz')],
   ];
-  const present = files.every(([, file]) => fs.existsSync(file));
-  if (present) {
+  const missing = files.filter(([, file]) => !fs.existsSync(file)).map(([, file]) => file);
+  if (missing.length === 0) {
     for (const [kind, file] of files) {
       const out = execFileSync(bin, ['import', kind, file, '--database', database], {
         encoding: 'utf8',
@@ -203,10 +143,10 @@ function importNationalData(bin: string, database: string, logFile: string): voi
       fs.appendFileSync(logFile, `$ lantern import ${kind} ${file}\n${out}\n`);
     }
   }
-  process.env.LANTERN_E2E_NATIONAL = present ? shared : '';
+  process.env.LANTERN_E2E_NATIONAL_MISSING = missing.join(', ');
 }
 
-/** Seeds the database in `tmp`, starts the server, and returns the teardown that stops it. */
+/** Seeds the database in `tmp`, starts the server, and returns what stops it. */
 async function start(bin: string, tmp: string, logFile: string): Promise<() => Promise<void>> {
   const database = path.join(tmp, 'e2e.db');
 
@@ -218,30 +158,7 @@ async function start(bin: string, tmp: string, logFile: string): Promise<() => P
   fs.writeFileSync(logFile, `$ lantern demo --no-serve --database ${database}\n${seeded}\n`);
   importNationalData(bin, database, logFile);
 
-  const port = await freePort();
-  const baseURL = `http://127.0.0.1:${port}`;
-  const log = fs.openSync(logFile, 'a');
-  fs.writeSync(log, `$ lantern serve --database ${database} --listen 127.0.0.1:${port}\n`);
-  const server = spawn(bin, ['serve', '--database', database, '--listen', `127.0.0.1:${port}`], {
-    stdio: ['ignore', log, log],
-    env: { RUST_LOG: 'info', NO_COLOR: '1', ...process.env },
-  });
-  fs.closeSync(log);
-  // Should the runner die without tearing down, do not leave the server behind.
-  const killOnExit = () => server.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  try {
-    await waitForHealth(baseURL, server, logFile);
-  } catch (error) {
-    await stop(server);
-    throw error;
-  }
-  process.env.LANTERN_E2E_BASE_URL = baseURL;
-
-  return async () => {
-    process.off('exit', killOnExit);
-    await stop(server);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
+  const served = await serve(bin, database, logFile);
+  process.env.LANTERN_E2E_BASE_URL = served.baseURL;
+  return served.stop;
 }

@@ -5,6 +5,8 @@
 // Every path here is relative to this file, not to the working directory.
 import { defineConfig } from '@playwright/test';
 import path from 'node:path';
+import { ciIsSet } from './ci';
+import { POSTGRES_PROJECT } from './postgres';
 
 const chromium = process.env.LANTERN_CHROMIUM || '/usr/bin/chromium';
 
@@ -16,7 +18,7 @@ export default defineConfig({
   // after, so they run one at a time (the machines have 2 cores anyway).
   workers: 1,
   fullyParallel: false,
-  forbidOnly: !!process.env.CI,
+  forbidOnly: ciIsSet(),
   retries: 0,
   // Generous: a debug build and Chromium share two cores. Nothing sleeps; everything waits for
   // something (a response, a URL, an element), so these only bound how long a failure takes.
@@ -45,5 +47,10 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    { name: 'chromium' },
+    // The sign-in journey again, against the server global setup starts on PostgreSQL (postgres.ts);
+    // tests/helpers.ts gives this project that server's baseURL.
+    { name: POSTGRES_PROJECT, testMatch: /journey\.spec\.ts$/ },
+  ],
 });

@@ -3,9 +3,8 @@
 // "Page not found". Each page visited is also saved as a full-page screenshot,
 // e2e/artifacts/<role>-<page>.png, for people to review.
 //
-// Pages colleagues are still adding (/account, /settings, /audit) are skipped, saying so, when this
-// build does not serve them; global setup checks which it serves. The figures, strategy, ownership,
-// guide and leaflet pages (and their states) are in a11y-pages.spec.ts.
+// The figures, strategy, ownership, guide and leaflet pages (and their states) are in
+// a11y-pages.spec.ts.
 import type { Page } from '@playwright/test';
 import { capture, expectNoViolations } from './axe';
 import {
@@ -19,13 +18,11 @@ import {
   logEpisode,
   nextPost,
   PRACTICE,
-  served,
   submitLog,
   test,
   undoLogged,
   type Role,
 } from './helpers';
-import type { ProbedPage } from './auth';
 
 type Who = Role | 'signed-out';
 const EPISODE_ROLES: Role[] = ['reception', 'manager', 'admin'];
@@ -36,8 +33,6 @@ interface Visit {
   /** The page and state, as in the screenshot's name. */
   name: string;
   who: Who[];
-  /** A page that may not be served yet: skipped while it is not. */
-  needs?: ProbedPage;
   /** Goes there, brings the page to its state, and checks it is the page expected. */
   open(page: Page, who: Who): Promise<void>;
 }
@@ -181,7 +176,6 @@ const VISITS: Visit[] = [
   {
     name: 'account',
     who: EVERY_ROLE,
-    needs: '/account',
     async open(page) {
       await open200(page, '/account');
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');
@@ -190,7 +184,6 @@ const VISITS: Visit[] = [
   {
     name: 'account-error',
     who: EVERY_ROLE,
-    needs: '/account',
     async open(page) {
       // Nothing typed: "Enter your current password" (not a wrong password, which would count
       // towards the sign-in throttle).
@@ -205,7 +198,6 @@ const VISITS: Visit[] = [
   {
     name: 'account-token',
     who: EVERY_ROLE,
-    needs: '/account',
     async open(page) {
       await open200(page, '/account');
       await page.locator('#name').fill('Accessibility check token');
@@ -218,7 +210,6 @@ const VISITS: Visit[] = [
   {
     name: 'settings',
     who: SETTINGS_ROLES,
-    needs: '/settings',
     async open(page) {
       await open200(page, `/settings?practice=${PRACTICE}`);
       await expect(page.getByRole('heading', { level: 1 })).toContainText('Practice settings');
@@ -227,7 +218,6 @@ const VISITS: Visit[] = [
   {
     name: 'settings-error',
     who: SETTINGS_ROLES,
-    needs: '/settings',
     async open(page) {
       // "Add service" with no name.
       await open200(page, `/settings?practice=${PRACTICE}`);
@@ -241,7 +231,6 @@ const VISITS: Visit[] = [
   {
     name: 'settings-done',
     who: SETTINGS_ROLES,
-    needs: '/settings',
     async open(page) {
       // Switch the last service in the table off and straight back on: the page then says so, and
       // the practice is as it was.
@@ -257,7 +246,6 @@ const VISITS: Visit[] = [
   {
     name: 'audit',
     who: SETTINGS_ROLES,
-    needs: '/audit',
     async open(page) {
       await open200(page, '/audit');
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Audit trail');
@@ -266,7 +254,6 @@ const VISITS: Visit[] = [
   {
     name: 'audit-filtered',
     who: SETTINGS_ROLES,
-    needs: '/audit',
     async open(page) {
       await open200(page, '/audit');
       await page.locator('#username').fill('reception@demo');
@@ -278,7 +265,6 @@ const VISITS: Visit[] = [
   {
     name: 'forbidden',
     who: ['reception'],
-    needs: '/settings',
     async open(page) {
       await expectForbiddenPage(page, await page.goto('/settings'), 'reception@demo opening /settings');
     },
@@ -326,10 +312,6 @@ for (const who of EVERYONE) {
 
     for (const visit of VISITS.filter((v) => v.who.includes(who))) {
       test(`${who}: ${visit.name}`, async ({ page }) => {
-        test.skip(
-          visit.needs !== undefined && !served(visit.needs),
-          `${visit.needs} is not served by this build yet (not in the route table)`,
-        );
         await visit.open(page, who);
         await capture(page, who, visit.name);
         await expectNoViolations(page, `${who}: ${visit.name} (${page.url()})`);

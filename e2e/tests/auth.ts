@@ -2,7 +2,6 @@
 //
 // `lantern demo` creates one account per role, all with the same (printed, synthetic) password.
 import type { Page } from '@playwright/test';
-import fs from 'node:fs';
 import path from 'node:path';
 
 export const DEMO_PASSWORD = 'lantern-demo-password';
@@ -35,33 +34,6 @@ export function authDir(): string {
 /** The saved browser state of `role`, for `test.use({ storageState: authFile(role) })`. */
 export function authFile(role: Role): string {
   return path.join(authDir(), `${role}.json`);
-}
-
-/** Written by global setup: the status an administrator gets for each page that may not exist yet. */
-export function servedFile(): string {
-  return path.join(authDir(), 'served.json');
-}
-
-/** Pages colleagues are adding; global setup checks which of them this build serves. */
-export const PROBED_PAGES = [
-  '/account',
-  '/settings',
-  '/audit',
-  '/dashboard',
-  '/network',
-  '/strategy',
-  '/services',
-  '/training',
-  '/gaps',
-  '/guides',
-  '/leaflets',
-] as const;
-export type ProbedPage = (typeof PROBED_PAGES)[number];
-
-/** Whether this build serves the page (global setup asked as admin@demo: anything but 404 counts). */
-export function served(pagePath: ProbedPage): boolean {
-  const statuses = JSON.parse(fs.readFileSync(servedFile(), 'utf8')) as Record<string, number>;
-  return statuses[pagePath] !== undefined && statuses[pagePath] !== 404;
 }
 
 /** What has focus: its id, tag and (for buttons and links) its text. Reading only, no interaction. */

@@ -9,18 +9,35 @@
 // once, in global setup). Without it a test starts signed out. `page.request` shares the context's
 // cookies, so API look-ups made through it act as the same person.
 import { test as base, expect, type APIRequestContext, type Page, type Response } from '@playwright/test';
+import { ciIsSet } from '../ci';
+import { POSTGRES_PROJECT } from '../postgres';
 
 export { expect };
-export { ALL_ROLES, authFile, DEMO_PASSWORD, focused, ROLES, served, signIn, tabTo, type Role } from './auth';
+export { ALL_ROLES, authFile, DEMO_PASSWORD, focused, ROLES, signIn, tabTo, type Role } from './auth';
 
-/** `test` with baseURL pointing at the Lantern server of this run. */
+/**
+ * `test` with baseURL pointing at the Lantern server of this run: the SQLite one, or for the
+ * `postgres` project the one on PostgreSQL (a test there without one skips, or under CI fails).
+ */
 export const test = base.extend({
-  baseURL: async ({}, use) => {
-    const url = process.env.LANTERN_E2E_BASE_URL;
+  baseURL: async ({}, use, testInfo) => {
+    const postgres = testInfo.project.name === POSTGRES_PROJECT;
+    const url = postgres ? process.env.LANTERN_E2E_POSTGRES_BASE_URL : process.env.LANTERN_E2E_BASE_URL;
+    if (postgres && !url) skipWithout(`a PostgreSQL server (${process.env.LANTERN_E2E_POSTGRES_MISSING ?? 'global-setup.ts did not run'})`);
     if (!url) throw new Error('LANTERN_E2E_BASE_URL is not set: global-setup.ts did not run');
     await use(url);
   },
 });
+
+/**
+ * Skips the running test because `missing` is not there (say what, and how to provide it); under CI
+ * (../ci.ts) fails instead, naming it. summary-reporter.ts counts the skip and records it in
+ * LANTERN_SKIP_LOG for scripts/test's closing line.
+ */
+export function skipWithout(missing: string): void {
+  if (ciIsSet()) throw new Error(`cannot run without ${missing}. CI is set, so this fails instead of skipping`);
+  base.skip(true, `without ${missing}`);
+}
 
 /** The one practice reception@demo and manager@demo work at. */
 export const PRACTICE = 'Y99901';

@@ -5,10 +5,9 @@
 // leaflet printed without the staff frame.
 //
 // Each test sets up what it needs (the strategy in force, the owner it changes) and puts shared demo
-// state back, so the specs can run in any order. Pages this build does not serve yet are skipped,
-// saying so (global setup asks which exist).
+// state back, so the specs can run in any order.
 import fs from 'node:fs';
-import { authFile, expect, PRACTICE, served, test } from './helpers';
+import { authFile, expect, PRACTICE, test } from './helpers';
 import {
   contextAs,
   dayInLastQuarter,
@@ -21,7 +20,6 @@ import {
 
 test.describe('manager@demo: the dashboard', () => {
   test.use({ storageState: authFile('manager') });
-  test.beforeEach(() => test.skip(!served('/dashboard'), '/dashboard is not served by this build yet'));
 
   test('reads out who carries the work, puts a table after each chart, and downloads the same figures as CSV', async ({ page }) => {
     const response = await page.goto(`/dashboard?period=quarter&date=${dayInLastQuarter()}`);
@@ -78,7 +76,6 @@ test.describe('manager@demo: the dashboard', () => {
 
 test.describe('analyst@demo: practices compared', () => {
   test.use({ storageState: authFile('analyst') });
-  test.beforeEach(() => test.skip(!served('/network'), '/network is not served by this build yet'));
 
   test('shows totals with small numbers hidden as "<8", the rule stated, and never a member of staff\'s name', async ({
     page,
@@ -134,7 +131,6 @@ test.describe('analyst@demo: practices compared', () => {
 });
 
 test.describe('the strategy', () => {
-  test.beforeEach(() => test.skip(!served('/strategy'), '/strategy is not served by this build yet'));
 
   test.describe('manager@demo', () => {
     test.use({ storageState: authFile('manager') });
@@ -193,8 +189,6 @@ test.describe('manager@demo: who owns what and the gaps', () => {
   test('the gap report finds proxy access unowned and NHS login\'s owner doing little; naming an owner clears the first', async ({
     page,
   }) => {
-    test.skip(!served('/gaps'), '/gaps is not served by this build yet');
-    test.skip(!served('/services'), '/services is not served by this build yet');
     const noOwnerCard = page.locator('#gap-no_owner-proxy_access');
     const noOwnerCount = async () =>
       parseWhole(
@@ -237,7 +231,6 @@ test.describe('reception@demo: guides and leaflets', () => {
   test.use({ storageState: authFile('reception') });
 
   test('a starter guide renders its Markdown as headings and says to review it for the practice', async ({ page }) => {
-    test.skip(!served('/guides'), '/guides is not served by this build yet');
     await page.goto('/guides');
     const first = page.locator('table#guides tbody tr').first();
     await expect(first).toContainText('Review for your practice');
@@ -255,7 +248,6 @@ test.describe('reception@demo: guides and leaflets', () => {
   });
 
   test('a leaflet prints without the staff frame, and large print is large', async ({ page }) => {
-    test.skip(!served('/leaflets'), '/leaflets is not served by this build yet');
     await page.goto('/leaflets');
     // (The hidden ": NHS login" is read as its own span: "Print leaflet : NHS login".)
     await page.getByRole('link', { name: /^Print leaflet\s*: NHS login$/ }).click();

@@ -6,7 +6,7 @@
 // and sign it off with the page's buttons; save the page as the browser has it (asset addresses made
 // absolute), print it with the Chromium binary itself (`--print-to-pdf`, a child process, as someone
 // would from a script), and read the PDF's text back with pdftotext (Debian's poppler-utils, which
-// scripts/ensure-browser installs). Without pdftotext the test skips, saying so; under CI=true that
+// scripts/ensure-browser installs). Without pdftotext the test skips, saying so; under CI that
 // is a failure instead.
 //
 // pdftotext runs twice: `-layout` (as a person reads the page) for the figures and the banner, and
@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ARTIFACTS } from './axe';
-import { authFile, expect, served, test } from './helpers';
+import { authFile, expect, skipWithout, test } from './helpers';
 import {
   dayInLastQuarter,
   DEMO_PRACTICES,
@@ -34,13 +34,11 @@ const CHROMIUM = process.env.LANTERN_CHROMIUM || '/usr/bin/chromium';
 const SITE_BANNER = 'Synthetic demonstration data — not real patients, staff or practices';
 const STRATEGY_BANNER = 'Synthetic demonstration data — not a real practice.';
 
-/** Whether pdftotext can run; without it the test skips (or, under CI=true, fails), saying why. */
+/** Whether pdftotext can run; without it the test skips (or, under CI, fails), saying why. */
 function requirePdftotext(): void {
   const probe = spawnSync('pdftotext', ['-v'], { encoding: 'utf8' });
   if (!probe.error) return;
-  const reason = `pdftotext is not installed (${probe.error.message}): run scripts/ensure-browser as root, or apt-get install poppler-utils`;
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI=true, so the strategy PDF test cannot be skipped`);
-  test.skip(true, reason);
+  skipWithout(`pdftotext (${probe.error.message}): run scripts/ensure-browser as root, or apt-get install poppler-utils`);
 }
 
 /** Prints a saved page with the Chromium binary itself, as a child process; returns the PDF's path. */
@@ -91,9 +89,6 @@ test.describe('the strategy printed to PDF', () => {
       page,
       baseURL,
     }, testInfo) => {
-      test.skip(!served('/strategy'), '/strategy is not served by this build yet');
-      test.skip(!served('/dashboard'), '/dashboard is not served by this build yet');
-      test.skip(!served('/services'), '/services is not served by this build yet');
       requirePdftotext();
       test.setTimeout(120_000);
 
@@ -200,7 +195,6 @@ test.describe('the strategy printed to PDF', () => {
   }
 
   test('printing /strategy (print media) hides the menu and keeps the synthetic banner', async ({ page }) => {
-    test.skip(!served('/strategy'), '/strategy is not served by this build yet');
     await page.goto('/strategy?practice=Y99901');
     // Make sure there is a document to print (the tests may run in any order).
     if ((await page.locator('.lantern-document').count()) === 0) await newStrategyInForce(page, 'Y99901');

@@ -1,6 +1,6 @@
 //! The reference-data importers (practice map, age bands, online consultations, IMD, epraccur): on
 //! small samples cut from the real files, on made-up files that go wrong in one way each, and on the
-//! full national files (skipped, saying why, when the shared data folder is absent).
+//! full national files (recorded as skipped when the shared data folder is absent; under CI a failure).
 
 mod shared;
 pub use shared::{fixture, shared_data};

@@ -1,5 +1,5 @@
-//! The registrations totals importer on the real January 2021 file (skipped, saying why, when the
-//! shared data folder is absent) and on small made-up files.
+//! The registrations totals importer on the real January 2021 file (skipped when the
+//! shared data folder is absent; under CI a failure) and on small made-up files.
 
 mod shared;
 use lantern_core::audit::Actor;

@@ -1,5 +1,5 @@
-//! The national files (skipped, saying why, when the shared data folder is absent): what is stored
-//! must equal what the file says when worked out a second way, straight from its CSV.
+//! The national files (skipped when the shared data folder is absent; under CI a failure): what is
+//! stored must equal what the file says when worked out a second way, straight from its CSV.
 
 use super::{actor, records, shared_data, stores, temp_file};
 use lantern_import::reference::ReferenceError;

@@ -21,8 +21,8 @@
 //!    must equal Lantern's (counts exactly, rates to 1e-9), or it prints MISMATCH and exits 1.
 //!
 //! Run with `cargo bench -p lantern --bench uptake` (or `bench/uptake`). Settings:
-//! `LANTERN_BENCH_POMI` (the file; default the national April–September 2018 zip under
-//! /work/shared/data/pomi), `LANTERN_BENCH_RUNS` (imports, default 3), `LANTERN_BENCH_ITERATIONS` (timed
+//! `LANTERN_BENCH_POMI` (the file; default the national April–September 2018 zip in ../shared/data/pomi
+//! beside the checkout), `LANTERN_BENCH_RUNS` (imports, default 3), `LANTERN_BENCH_ITERATIONS` (timed
 //! one-month tables, 50), `LANTERN_BENCH_ALL_ITERATIONS` (timed all-month tables, 20),
 //! `LANTERN_BENCH_WARMUP` (5), `LANTERN_BENCH_PERIOD` (the month timed alone), `LANTERN_BENCH_DIR`
 //! (default a temporary directory under the target directory), `LANTERN_BENCH_PYTHON` (a Python with
@@ -52,7 +52,9 @@ use std::time::Instant;
 
 pub const LANTERN: &str = env!("CARGO_BIN_EXE_lantern");
 pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../bench/duckdb_uptake.py");
-pub const NATIONAL: &str = "/work/shared/data/pomi/pomi_apr2018_to_sep2018.zip";
+/// In the shared data folder beside the checkout (`../shared/data` from the repository's root).
+pub const NATIONAL: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/pomi/pomi_apr2018_to_sep2018.zip");
 pub const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../lantern-import/tests/fixtures/POMI_APR2018_to_SEP2018.first2000rows.csv"

@@ -218,9 +218,25 @@ fn judge(spec: &RouteSpec, who: Who, path: &str, status: u16, location: &str, bo
     }
 }
 
-#[tokio::test]
-async fn every_route_admits_exactly_the_roles_it_declares() {
-    let app = TestApp::spawn(testing::sqlite().await).await;
+/// On both backends: access is decided before the store is asked, but the fixtures, sessions and
+/// tokens the callers use live in it.
+mod every_route_admits_exactly_the_roles_it_declares {
+    use super::{matrix, testing, TestApp};
+
+    #[tokio::test]
+    async fn sqlite() {
+        matrix(TestApp::spawn(testing::sqlite().await).await).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(db) = testing::postgres().await {
+            matrix(TestApp::spawn(db).await).await;
+        }
+    }
+}
+
+async fn matrix(app: TestApp) {
     let fx = Fixtures::new(&app).await;
     let specs = lantern_web::route_specs();
     let unknown: Vec<String> =
