@@ -4,7 +4,8 @@
 //! naming its line and column.
 //!
 //! Seeded, so a failure repeats: `LANTERN_FUZZ_SEED` (printed on failure) and `LANTERN_FUZZ_CASES`
-//! (bodies per route; a short pass by default, `bench/fuzz` runs longer).
+//! (bodies per route; a short pass by default). `bench/fuzz` sets `LANTERN_FUZZ_SECONDS` instead, and
+//! each test then keeps going round every route until that time is up, printing what it sent.
 
 use crate::common::{json_of, TestApp, PRACTICE};
 use crate::security::matrix::{fill, Fixtures, Who};
@@ -19,6 +20,29 @@ use serde_json::{json, Value};
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Rounds over every route: `LANTERN_FUZZ_CASES` of them, or as many as fit in `LANTERN_FUZZ_SECONDS`.
+struct Budget {
+    rounds: u64,
+    deadline: Option<std::time::Instant>,
+}
+
+impl Budget {
+    fn from_env() -> Self {
+        let deadline = std::env::var("LANTERN_FUZZ_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs(s));
+        Self { rounds: setting("LANTERN_FUZZ_CASES", 12), deadline }
+    }
+
+    fn another(&self, round: u64) -> bool {
+        match self.deadline {
+            Some(deadline) => std::time::Instant::now() < deadline,
+            None => round < self.rounds,
+        }
+    }
 }
 
 /// Values that have broken parsers before: extremes, wrong types, identifiers, odd Unicode.
@@ -115,7 +139,7 @@ fn seeds(app: &TestApp) -> Vec<Value> {
 #[tokio::test]
 async fn json_bodies_never_break_the_api() {
     let seed = setting("LANTERN_FUZZ_SEED", 20_261_203);
-    let cases = setting("LANTERN_FUZZ_CASES", 12);
+    let budget = Budget::from_env();
     let app = TestApp::spawn(lantern_store::testing::sqlite().await).await;
     let fixtures = Fixtures::new(&app).await;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -125,10 +149,13 @@ async fn json_bodies_never_break_the_api() {
         .collect();
     assert!(routes.len() >= 15, "only {} API routes take a body", routes.len());
     let seeds = seeds(&app);
-    let mut sent = 0;
-    for spec in &routes {
-        let path = fill(&spec.path, Who::As(Role::Admin), &fixtures).expect("sample path");
-        for case in 0..cases {
+    let mut sent = 0u64;
+    let mut round = 0;
+    while budget.another(round) {
+        round += 1;
+        for spec in &routes {
+            let path = fill(&spec.path, Who::As(Role::Admin), &fixtures).expect("sample path");
+            let case = sent;
             let base = seeds[rng.gen_range(0..seeds.len())].clone();
             let body = if case % 2 == 0 {
                 serde_json::to_vec(&mutate_value(&mut rng, base)).expect("json")
@@ -161,13 +188,14 @@ async fn json_bodies_never_break_the_api() {
             sent += 1;
         }
     }
+    println!("fuzz api-json: {sent} bodies over {} routes, 0 crashes", routes.len());
     assert_eq!(json_of(app.get("/api/v1/health").await).await["status"], "ok", "still serving after {sent}");
 }
 
 #[tokio::test]
 async fn form_bodies_never_break_the_pages() {
     let seed = setting("LANTERN_FUZZ_SEED", 20_261_203);
-    let cases = setting("LANTERN_FUZZ_CASES", 12);
+    let budget = Budget::from_env();
     let app = TestApp::spawn(lantern_store::testing::sqlite().await).await;
     let fixtures = Fixtures::new(&app).await;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
@@ -186,9 +214,12 @@ async fn form_bodies_never_break_the_pages() {
         .filter(|s| s.kind == Kind::Page && s.method == Method::POST && s.path != "/sign-out")
         .collect();
     assert!(routes.len() >= 15, "only {} forms", routes.len());
-    for spec in &routes {
-        let path = fill(&spec.path, Who::As(Role::Admin), &fixtures).expect("sample path");
-        for _ in 0..cases {
+    let (mut sent, mut round) = (0u64, 0);
+    while budget.another(round) {
+        round += 1;
+        for spec in &routes {
+            let path = fill(&spec.path, Who::As(Role::Admin), &fixtures).expect("sample path");
+            sent += 1;
             let base = valid[rng.gen_range(0..valid.len())].clone().into_bytes();
             let mut body = format!("csrf={csrf}&").into_bytes();
             body.extend(mutate_bytes(&mut rng, base));
@@ -214,5 +245,6 @@ async fn form_bodies_never_break_the_pages() {
             }
         }
     }
+    println!("fuzz forms: {sent} bodies over {} forms, 0 crashes", routes.len());
     assert_eq!(json_of(app.get("/api/v1/health").await).await["status"], "ok");
 }
