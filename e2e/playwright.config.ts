@@ -23,7 +23,8 @@ export default defineConfig({
   // Generous: a debug build and Chromium share two cores. Nothing sleeps; everything waits for
   // something (a response, a URL, an element), so these only bound how long a failure takes.
   timeout: 60_000,
-  globalTimeout: 20 * 60_000,
+  // 181 tests take about 18 minutes on a busy 2-core machine (PostgreSQL journey included); CI allows 90.
+  globalTimeout: 40 * 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], [path.join(__dirname, 'summary-reporter.ts')]],
   use: {
