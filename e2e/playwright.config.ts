@@ -26,7 +26,12 @@ export default defineConfig({
   // 181 tests take about 18 minutes on a busy 2-core machine (PostgreSQL journey included); CI allows 90.
   globalTimeout: 40 * 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], [path.join(__dirname, 'summary-reporter.ts')]],
+  reporter: [
+    ['list'],
+    [path.join(__dirname, 'summary-reporter.ts')],
+    // Read by `lantern assurance` (scripts/test) for the pack's accessibility figures.
+    ['junit', { outputFile: process.env.LANTERN_E2E_JUNIT ?? path.join(__dirname, '..', 'target', 'e2e', 'junit.xml') }],
+  ],
   use: {
     browserName: 'chromium',
     headless: true,

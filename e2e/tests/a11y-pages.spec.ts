@@ -54,7 +54,7 @@ const DAY_IN_AUGUST_2026 = '2026-08-10';
 /**
  * Reported: the training matrix is wider than the page and scrolls sideways, but its scrolling box
  * cannot take keyboard focus and holds nothing focusable, so keyboard users cannot scroll it (WCAG
- * 2.1.1). Fix in crates/lantern-web/templates/training.html: the table's
+ * 2.1.1). Fix in crates/lantern-web/templates/ownership/training.html: the table's
  * `<div class="nhsuk-table-container">` becomes `<div class="nhsuk-table-container" role="region"
  * aria-labelledby="training-caption" tabindex="0">`, with `id="training-caption"` on its caption.
  */

@@ -89,7 +89,14 @@ test.describe('an analyst', () => {
     await expect(page.locator('#gap')).toContainText('most deprived fifth');
     // NHS England's regions as the 2018 file gives them.
     expect(await page.locator('#units tbody tr').count()).toBeGreaterThanOrEqual(4);
-    await expect(page.locator('#oc-table')).toContainText('2025-03');
+    // The table shows the latest month held: the demo's synthetic months (with its offer's built-in
+    // effect) run past the real file's last month, and say they are synthetic.
+    await expect(page.locator('#oc-table caption')).toContainText(/\d{4}-\d{2} \(the latest month held\)/);
+    await expect(page.locator('#oc-table')).toContainText('Demo region (synthetic)');
+    // The published file's last month (March 2025) is still held, England-wide, over the API.
+    const published = await page.request.get('/api/v1/uptake/online-consultations?level=england&period=2025-03');
+    expect(published.status()).toBe(200);
+    expect(JSON.stringify(await published.json())).toContain('2025-03');
     await capture(page, 'analyst', 'uptake-england');
     await expectNoViolations(page, 'analyst: uptake compared, England 2018-09');
   });

@@ -10,6 +10,88 @@
 //! in from `guides/*.md` so the set needs no files at run time. Bodies are Markdown without raw HTML, and
 //! carry nothing the patient-identity guard would flag.
 
+use crate::identity::{check_free_text, FreeText};
+use crate::validation::{FieldError, ValidationErrors};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A staff guide (procedure) as currently written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Guide {
+    pub id: Uuid,
+    pub version: i64,
+    pub title: String,
+    pub services: Vec<String>,
+    pub tasks: Vec<String>,
+    /// Markdown; rendered with any raw HTML shown as text, never run.
+    pub body: String,
+    /// Who wrote this version (a username, or "Lantern" for starter guides).
+    pub author: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub written_at: jiff::Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub review_by: Date,
+    pub approved_by: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub approved_at: Option<jiff::Timestamp>,
+    /// The starter guide it came from, if any ("review for your practice" until approved).
+    pub starter: Option<String>,
+}
+
+/// What someone submits to write or rewrite a guide.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuideDraft {
+    pub title: String,
+    pub services: Vec<String>,
+    pub tasks: Vec<String>,
+    pub body: String,
+    /// `YYYY-MM-DD`.
+    pub review_by: String,
+}
+
+pub const MAX_GUIDE_CHARS: usize = 20_000;
+
+impl GuideDraft {
+    /// Checks the draft against the practice's services; returns the review date.
+    pub fn check(&self, services: &[crate::practice::PracticeService]) -> Result<Date, ValidationErrors> {
+        let mut errors = Vec::new();
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > 120 {
+            errors.push(FieldError::new("title", "Give the guide a title of 1 to 120 characters"));
+        }
+        if self.body.trim().is_empty() || self.body.chars().count() > MAX_GUIDE_CHARS {
+            errors.push(FieldError::new(
+                "body",
+                format!("Write the guide in 1 to {MAX_GUIDE_CHARS} characters"),
+            ));
+        }
+        errors.extend(check_free_text("title", "The title", title, FreeText::LINE));
+        errors.extend(check_free_text("body", "The guide", &self.body, FreeText::DOCUMENT));
+        for code in &self.services {
+            if !services.iter().any(|s| s.code == *code) {
+                errors.push(FieldError::new(
+                    "services",
+                    format!("{code:?} is not one of the practice's services"),
+                ));
+            }
+        }
+        for code in &self.tasks {
+            if !crate::taxonomy::TASKS.contains(code) {
+                errors.push(FieldError::new("tasks", format!("{code:?} is not a task")));
+            }
+        }
+        let review_by = self.review_by.trim().parse::<Date>();
+        if review_by.is_err() {
+            errors.push(FieldError::new("review_by", "Enter a review date like 2027-03-31"));
+        }
+        ValidationErrors::check(errors)?;
+        review_by.map_err(|_| ValidationErrors::single("review_by", "Enter a review date like 2027-03-31"))
+    }
+}
+
 /// One starter guide. `services` and `tasks` are codes from [`crate::taxonomy::SERVICES`] and
 /// [`crate::taxonomy::TASKS`], so a guide can be offered for the episode in front of the helper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

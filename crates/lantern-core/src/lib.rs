@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod effect;
 pub mod episode;
 pub mod gaps;
 pub mod guides;
@@ -9,6 +10,7 @@ pub mod identity;
 pub mod measures;
 pub mod observation;
 pub mod ods;
+pub mod offer;
 pub mod ownership;
 pub mod password;
 pub mod practice;

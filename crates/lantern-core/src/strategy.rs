@@ -2,6 +2,7 @@
 //! document the study found practices did not have. A practice manager edits and signs it off.
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
 
 /// One service as the strategy describes it.
@@ -216,4 +217,21 @@ mod tests {
             assemble(&StrategyFacts { synthetic: true, ..facts() }).contains("Synthetic demonstration data")
         );
     }
+}
+
+/// One version of the practice's written digital support strategy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StrategyVersion {
+    pub version: i64,
+    /// Markdown, assembled from the practice's settings and figures and then edited.
+    pub body: String,
+    pub created_by: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub created_at: jiff::Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub review_by: Date,
+    pub signed_off_by: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub signed_off_at: Option<jiff::Timestamp>,
 }

@@ -8,9 +8,14 @@
 //! - [`places`], [`age_bands`], [`oc`], [`imd`] and [`epraccur`]: the reference data uptake is read
 //!   against (practice map, registered patients by age band, online consultations, deprivation, ODS's
 //!   practice list), sharing [`reference`]'s rules.
+//! - [`appointments`]: Appointments in General Practice (appointments by mode, lead time and status).
+//! - [`cbt`]: Cloud Based Telephony (calls per practice; shared phone accounts kept apart), read
+//!   from the publication's workbook with [`xlsx`].
 //! - [`published`] and [`dates`]: opening published files (.csv, .zip, .csv.gz) and reading their dates.
 
 pub mod age_bands;
+pub mod appointments;
+pub mod cbt;
 pub mod dates;
 pub mod episodes_csv;
 pub mod epraccur;
@@ -24,3 +29,4 @@ pub mod published;
 pub mod reference;
 pub mod registrations;
 pub(crate) mod table;
+pub mod xlsx;

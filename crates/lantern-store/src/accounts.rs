@@ -39,6 +39,22 @@ pub struct ApiTokenInfo {
 
 const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.staff_id, u.organisation, u.active";
 
+/// The account in `row` (read with [`USER_COLUMNS`]) with the practices it belongs to.
+fn user_with(row: &AnyRow, practices: Vec<OdsCode>) -> Result<User, StoreError> {
+    let id: String = row.try_get("id")?;
+    let role: String = row.try_get("role")?;
+    Ok(User {
+        id: uuid(&id)?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
+        staff_id: row.try_get::<Option<String>, _>("staff_id")?.as_deref().map(uuid).transpose()?,
+        organisation: row.try_get::<Option<String>, _>("organisation")?.as_deref().map(ods).transpose()?,
+        practices,
+        active: row.try_get::<i64, _>("active")? != 0,
+    })
+}
+
 impl Store {
     /// Creates an account; `password_hash` is already an argon2id PHC string.
     pub async fn create_user(
@@ -133,21 +149,7 @@ impl Store {
                 .iter()
                 .map(|r| ods(&r.try_get::<String, _>("practice")?))
                 .collect::<Result<_, _>>()?;
-        let role: String = row.try_get("role")?;
-        Ok(User {
-            id: uuid(&id)?,
-            username: row.try_get("username")?,
-            display_name: row.try_get("display_name")?,
-            role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role:?}")))?,
-            staff_id: row.try_get::<Option<String>, _>("staff_id")?.as_deref().map(uuid).transpose()?,
-            organisation: row
-                .try_get::<Option<String>, _>("organisation")?
-                .as_deref()
-                .map(ods)
-                .transpose()?,
-            practices,
-            active: row.try_get::<i64, _>("active")? != 0,
-        })
+        user_with(row, practices)
     }
 
     /// Replaces a password and signs the account out everywhere: all sessions end and all its API
@@ -361,17 +363,25 @@ impl Store {
     /// The live (unrevoked) token's owner. Its "last used" time is refreshed at most once a minute, so
     /// reading with a token does not turn every request into a write.
     pub async fn api_token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        )
-        .bind(token_hash.to_owned())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let (id, user_id): (String, String) = (row.try_get("id")?, row.try_get("user_id")?);
+        // One query for the token, its account and the account's practices (a row per practice):
+        // every API request asks this before anything else.
+        let sql = format!(
+            "SELECT t.id AS token_id, t.last_used_at, {USER_COLUMNS}, up.practice FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id LEFT JOIN user_practices up ON up.user_id = u.id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL ORDER BY up.practice"
+        );
+        let rows = sqlx::query(&sql).bind(token_hash.to_owned()).fetch_all(&self.pool).await?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        let id: String = row.try_get("token_id")?;
+        let practices = rows
+            .iter()
+            .filter_map(|r| r.try_get::<Option<String>, _>("practice").transpose())
+            .map(|practice| ods(&practice?))
+            .collect::<Result<_, _>>()?;
+        let user = user_with(row, practices)?;
         let now = Timestamp::now();
         let fresh = match row.try_get::<Option<String>, _>("last_used_at")? {
-            Some(_) => now.duration_since(time(&row, "last_used_at")?) < jiff::SignedDuration::from_secs(60),
+            Some(_) => now.duration_since(time(row, "last_used_at")?) < jiff::SignedDuration::from_secs(60),
             None => false,
         };
         if !fresh {
@@ -383,7 +393,7 @@ impl Store {
                 .await?;
             w.commit().await?;
         }
-        Ok(Some(self.user(uuid(&user_id)?).await?))
+        Ok(Some(user))
     }
 
     pub async fn api_tokens(&self, user_id: Uuid) -> Result<Vec<ApiTokenInfo>, StoreError> {

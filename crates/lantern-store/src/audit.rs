@@ -1,6 +1,7 @@
 //! Appending to and reading the hash-chained audit trail. Records are appended inside the same
 //! transaction as the change they describe, so a change and its record stand or fall together.
 
+use crate::sql::values_rows;
 use crate::{Backend, Store, StoreError};
 use lantern_core::audit::{self, Actor, AuditEntry, AuditRecord, ChainBreak};
 use sqlx::any::{Any, AnyRow};
@@ -28,6 +29,22 @@ pub(crate) async fn append(
     backend: Backend,
     entry: AuditEntry,
 ) -> Result<AuditRecord, StoreError> {
+    let mut records = append_all(tx, backend, vec![entry]).await?;
+    records.pop().ok_or_else(|| StoreError::Corrupt("no audit record was appended".into()))
+}
+
+/// Appends `entries` in order as consecutive records: one read and one update of the head, and the
+/// records inserted many to a statement (a group commit's writes can bring hundreds).
+pub(crate) async fn append_all(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    entries: Vec<AuditEntry>,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    // Well under both backends' limits on bound parameters (SQLite 32,766; PostgreSQL 65,535).
+    const ROWS_PER_INSERT: usize = 500;
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     // On PostgreSQL the row lock queues concurrent appenders so the chain never forks; SQLite's
     // single writer already does.
     let lock = match backend {
@@ -37,35 +54,44 @@ pub(crate) async fn append(
     let head = sqlx::query(&format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}"))
         .fetch_one(&mut **tx)
         .await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev: String = head.try_get("hash")?;
-    let record = entry.chain(seq + 1, &prev);
-    sqlx::query(&format!(
-        "INSERT INTO audit_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
-    ))
-    .bind(record.seq)
-    .bind(record.at.clone())
-    .bind(record.actor.user_id.clone())
-    .bind(record.actor.username.clone())
-    .bind(record.actor.role.clone())
-    .bind(record.actor.organisation.clone())
-    .bind(record.actor.client.clone())
-    .bind(record.action.clone())
-    .bind(record.record_type.clone())
-    .bind(record.record_id.clone())
-    .bind(record.practice.clone())
-    .bind(record.before.clone())
-    .bind(record.after.clone())
-    .bind(record.prev_hash.clone())
-    .bind(record.hash.clone())
-    .execute(&mut **tx)
-    .await?;
+    let (mut seq, mut prev): (i64, String) = (head.try_get("seq")?, head.try_get("hash")?);
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let record = entry.chain(seq, &prev);
+        prev.clone_from(&record.hash);
+        records.push(record);
+    }
+    for chunk in records.chunks(ROWS_PER_INSERT) {
+        let sql =
+            format!("INSERT INTO audit_events ({COLUMNS}) VALUES {}", values_rows(backend, 15, chunk.len()));
+        let mut query = sqlx::query(&sql);
+        for record in chunk {
+            query = query
+                .bind(record.seq)
+                .bind(record.at.clone())
+                .bind(record.actor.user_id.clone())
+                .bind(record.actor.username.clone())
+                .bind(record.actor.role.clone())
+                .bind(record.actor.organisation.clone())
+                .bind(record.actor.client.clone())
+                .bind(record.action.clone())
+                .bind(record.record_type.clone())
+                .bind(record.record_id.clone())
+                .bind(record.practice.clone())
+                .bind(record.before.clone())
+                .bind(record.after.clone())
+                .bind(record.prev_hash.clone())
+                .bind(record.hash.clone());
+        }
+        query.execute(&mut **tx).await?;
+    }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(record.seq)
-        .bind(record.hash.clone())
+        .bind(seq)
+        .bind(prev)
         .execute(&mut **tx)
         .await?;
-    Ok(record)
+    Ok(records)
 }
 
 fn record(row: &AnyRow) -> Result<AuditRecord, StoreError> {

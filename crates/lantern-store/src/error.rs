@@ -19,8 +19,20 @@ pub enum StoreError {
     BadLocation(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
+    /// The write was queued for a group commit whose task ended before it could answer (its runtime
+    /// shut down, or another write in the batch panicked): whether it was stored is unknown.
+    #[error("the write was abandoned before its outcome was known")]
+    Abandoned,
     #[error("database error")]
     Database(#[from] sqlx::Error),
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// SQLITE_BUSY or SQLITE_LOCKED, with any extended code.
+pub(crate) fn busy(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i64>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }

@@ -10,15 +10,19 @@ mod backup;
 mod costs;
 mod episodes;
 mod error;
+mod group_commit;
 mod guides;
 mod import;
 mod list;
 mod location;
+mod network;
 mod observation;
+mod offers;
 mod ownership;
 mod practices;
 mod rollups;
 mod rows;
+mod settings_cache;
 mod sql;
 mod strategy;
 mod submissions;
@@ -33,19 +37,22 @@ pub use backup::{
     RestoreReport,
 };
 pub use error::StoreError;
+pub use group_commit::CommitCounts;
 pub use import::{ImportRow, ImportSummary};
 pub use list::{EpisodeFilter, EpisodePage, MAX_PAGE};
 pub use location::{Backend, DatabaseLocation};
+pub use network::NetworkPractice;
 pub use observation::{
     BatchOutcome, ObservationError, ObservationSession, SessionTimeline, StudyRecord, MAX_BATCH_EVENTS,
 };
+pub use offers::OfferHelp;
 pub use practices::PracticeSettings;
 pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;
 pub use submissions::Submitted;
 pub use uptake::{
-    ImdRow, PomiBatch, ReferenceBatch, ReferenceRowCounts, RegistrationRow, UptakeFlag, UptakeName,
-    UptakeRowCounts, UptakeWriteSummary,
+    AccessRowCounts, AppointmentShare, ImdRow, PomiBatch, ReferenceBatch, ReferenceRowCounts,
+    RegistrationRow, UptakeFlag, UptakeName, UptakeRowCounts, UptakeWriteSummary,
 };
 
 use sqlx::any::AnyPoolOptions;
@@ -64,11 +71,29 @@ pub struct Store {
     /// SQLite allows one writer; queueing writers here (instead of in SQLite's busy handler) keeps
     /// transactions that read before they write from failing with SQLITE_BUSY under load.
     write_lock: Arc<Mutex<()>>,
+    /// Episode writes waiting to share the next commit.
+    group: Arc<group_commit::GroupCommit>,
+    /// Practices and their settings as read on every request, emptied by every settings write.
+    settings_cache: Arc<settings_cache::SettingsCache>,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+/// Switching into write-ahead-log mode needs a moment alone with the file, and SQLite answers busy at
+/// once instead of waiting out the busy timeout (sqlx explains this beside its `journal_mode`
+/// default), so a busy answer is tried again. Already in WAL mode, the switch is a no-op.
+async fn enter_wal(pool: &AnyPool) -> Result<(), sqlx::Error> {
+    let mut attempts = 0;
+    loop {
+        match pool.execute("PRAGMA journal_mode = WAL").await {
+            Err(e) if error::busy(&e) && attempts < 100 => attempts += 1,
+            other => return other.map(drop),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 
@@ -96,9 +121,15 @@ impl Store {
         };
         let pool = options.connect(&location.sqlx_url()).await?;
         if backend == Backend::Sqlite {
-            pool.execute("PRAGMA journal_mode = WAL").await?;
+            enter_wal(&pool).await?;
         }
-        Ok(Self { pool, backend, write_lock: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+            group: Arc::default(),
+            settings_cache: Arc::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -115,6 +146,7 @@ impl Store {
         if self.rollups_missing().await? {
             self.rebuild_rollups().await?;
         }
+        self.fill_uptake_totals().await?;
         Ok(())
     }
 

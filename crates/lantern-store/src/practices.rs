@@ -65,7 +65,7 @@ impl Store {
         }
         let entry = AuditEntry::new(actor, "practice.save").record("practice", &practice.ods_code);
         append(&mut w.tx, self.backend, entry.practice(&practice.ods_code).after(practice)).await?;
-        w.commit().await
+        self.commit_settings(w).await
     }
 
     pub async fn list_practices(&self) -> Result<Vec<(Practice, bool)>, StoreError> {
@@ -94,16 +94,7 @@ impl Store {
         .bind(code.to_string())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PracticeService {
-                    code: row.try_get("code")?,
-                    label: row.try_get("label")?,
-                    enabled: row.try_get::<i64, _>("enabled")? != 0,
-                    custom: row.try_get::<i64, _>("custom")? != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(service).collect()
     }
 
     pub async fn set_service_enabled(
@@ -127,7 +118,7 @@ impl Store {
         let entry =
             AuditEntry::new(actor, action).record("service", format!("{code}/{service}")).practice(code);
         append(&mut w.tx, self.backend, entry).await?;
-        w.commit().await
+        self.commit_settings(w).await
     }
 
     /// Adds a practice's own service, enabled, after the catalogue.
@@ -165,7 +156,7 @@ impl Store {
         let entry =
             AuditEntry::new(actor, "service.add").record("service", format!("{code}/{}", service.code));
         append(&mut w.tx, self.backend, entry.practice(code).after(&service)).await?;
-        w.commit().await?;
+        self.commit_settings(w).await?;
         Ok(service)
     }
 
@@ -190,7 +181,7 @@ impl Store {
         .await?;
         let entry = AuditEntry::new(actor, "staff.add").record("staff", member.id).practice(&member.practice);
         append(&mut w.tx, self.backend, entry.after(member)).await?;
-        w.commit().await
+        self.commit_settings(w).await
     }
 
     /// Marks a staff member as left (or back): leavers stay on their episodes but cannot be chosen.
@@ -214,7 +205,7 @@ impl Store {
         let action = if active { "staff.reactivate" } else { "staff.deactivate" };
         append(&mut w.tx, self.backend, AuditEntry::new(actor, action).record("staff", id).practice(code))
             .await?;
-        w.commit().await
+        self.commit_settings(w).await
     }
 
     /// Every staff member of the practice, leavers included, by name.
@@ -228,6 +219,14 @@ impl Store {
         rows.iter().map(staff_member).collect()
     }
 
+    /// Commits a change to practices, services or staff and empties the settings cache (whether the
+    /// commit went through or not: a failed commit's outcome is not known for certain).
+    async fn commit_settings(&self, w: crate::WriteTx<'_>) -> Result<(), StoreError> {
+        let committed = w.commit().await;
+        self.settings_cache.invalidate();
+        committed
+    }
+
     pub async fn settings(&self, code: &OdsCode) -> Result<PracticeSettings, StoreError> {
         Ok(PracticeSettings {
             practice: self.practice(code).await?,
@@ -237,7 +236,16 @@ impl Store {
     }
 }
 
-fn practice(row: &AnyRow) -> Result<Practice, StoreError> {
+pub(crate) fn service(row: &AnyRow) -> Result<PracticeService, StoreError> {
+    Ok(PracticeService {
+        code: row.try_get("code")?,
+        label: row.try_get("label")?,
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        custom: row.try_get::<i64, _>("custom")? != 0,
+    })
+}
+
+pub(crate) fn practice(row: &AnyRow) -> Result<Practice, StoreError> {
     let optional_ods = |column: &str| -> Result<Option<OdsCode>, StoreError> {
         row.try_get::<Option<String>, _>(column)?.as_deref().map(ods).transpose()
     };
@@ -252,7 +260,7 @@ fn practice(row: &AnyRow) -> Result<Practice, StoreError> {
     })
 }
 
-fn staff_member(row: &AnyRow) -> Result<StaffMember, StoreError> {
+pub(crate) fn staff_member(row: &AnyRow) -> Result<StaffMember, StoreError> {
     Ok(StaffMember {
         id: uuid(&row.try_get::<String, _>("id")?)?,
         practice: ods(&row.try_get::<String, _>("practice")?)?,

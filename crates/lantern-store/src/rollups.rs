@@ -4,15 +4,15 @@
 //! prove it. A period's tallies read its whole months from the month table and only the days at its
 //! edges from the day table, so a year costs twelve rows per key instead of 365.
 
-use crate::sql::{Conditions, Value};
-use crate::{Store, StoreError};
+use crate::sql::{values_rows, Conditions, Value};
+use crate::{Backend, Store, StoreError};
 use jiff::civil::Date;
 use lantern_core::episode::Episode;
 use lantern_core::measures::{rollup_day, rollup_entries, Dimension, Tally};
 use lantern_core::ods::OdsCode;
 use sqlx::any::Any;
 use sqlx::{Row, Transaction};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// (practice, day or month, dimension, key).
 type Key<D> = (String, String, D, String);
@@ -60,46 +60,105 @@ impl Deltas {
         }
     }
 
+    /// Adds another set of changes to these, so a group of writes touches each key once.
+    pub fn merge(&mut self, other: Deltas) {
+        for (key, tally) in other.0 {
+            self.0.entry(key).or_default().add(tally);
+        }
+    }
+
     /// Writes the changes to the day rollups and, summed per month, to the month rollups.
-    pub async fn apply(self, tx: &mut Transaction<'static, Any>) -> Result<(), StoreError> {
+    pub async fn apply(self, tx: &mut Transaction<'static, Any>, backend: Backend) -> Result<(), StoreError> {
+        let mut days = Vec::with_capacity(self.0.len());
         let mut months: BTreeMap<Key<&'static str>, Tally> = BTreeMap::new();
         for ((practice, day, dimension, key), tally) in self.0 {
             if tally == Tally::default() {
                 continue;
             }
             months.entry((practice.clone(), month_of(&day), dimension, key.clone())).or_default().add(tally);
-            upsert(tx, Table::Day, (practice, day, dimension, key), tally).await?;
+            days.push(((practice, day, dimension, key), tally));
         }
-        for (key, tally) in months {
-            if tally != Tally::default() {
-                upsert(tx, Table::Month, key, tally).await?;
-            }
-        }
-        Ok(())
+        upsert(tx, backend, Table::Day, days).await?;
+        let months = months.into_iter().filter(|(_, tally)| *tally != Tally::default()).collect();
+        upsert(tx, backend, Table::Month, months).await
     }
 }
 
+/// Adds `rows` to `table`, many rows to a statement (each key appears once).
 async fn upsert(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     table: Table,
-    (practice, when, dimension, key): Key<&'static str>,
-    tally: Tally,
+    rows: Vec<(Key<&'static str>, Tally)>,
 ) -> Result<(), StoreError> {
+    // Well under both backends' limits on bound parameters.
+    const ROWS_PER_STATEMENT: usize = 500;
     let (name, column) = (table.name(), table.column());
-    sqlx::query(&format!(
-        "INSERT INTO {name} (practice, {column}, dimension, key, episodes, minutes) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (practice, {column}, dimension, key) DO UPDATE SET \
-         episodes = {name}.episodes + excluded.episodes, minutes = {name}.minutes + excluded.minutes"
-    ))
-    .bind(practice)
-    .bind(when)
-    .bind(dimension)
-    .bind(key)
-    .bind(tally.episodes)
-    .bind(tally.minutes)
-    .execute(&mut **tx)
-    .await?;
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO {name} (practice, {column}, dimension, key, episodes, minutes) \
+             VALUES {} ON CONFLICT (practice, {column}, dimension, key) DO UPDATE SET \
+             episodes = {name}.episodes + excluded.episodes, minutes = {name}.minutes + excluded.minutes",
+            values_rows(backend, 6, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for ((practice, when, dimension, key), tally) in chunk {
+            query = query
+                .bind(practice.clone())
+                .bind(when.clone())
+                .bind(*dimension)
+                .bind(key.clone())
+                .bind(tally.episodes)
+                .bind(tally.minutes);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
+}
+
+/// The SQL summing the rollups of `practices` over `from`..=`to`, per (dimension, key), or per
+/// (practice, dimension, key) when `by_practice`.
+fn tally_query(practices: &[OdsCode], from: &str, to: &str, by_practice: bool) -> (String, Conditions) {
+    let mut c = Conditions::default();
+    let placeholders: Vec<String> =
+        practices.iter().map(|p| c.bind_next(Value::Text(p.to_string()))).collect();
+    let practice_in = format!("practice IN ({})", placeholders.join(", "));
+    let (days, months) = split_period(from, to);
+    let mut parts = Vec::new();
+    let mut range = |table: Table, (low, high): Range| {
+        let (low, high) = (c.bind_next(Value::Text(low)), c.bind_next(Value::Text(high)));
+        let column = table.column();
+        parts.push(format!(
+            "SELECT practice, dimension, key, episodes, minutes FROM {} WHERE {practice_in} AND {column} >= {low} AND {column} <= {high}",
+            table.name()
+        ));
+    };
+    for days in days {
+        range(Table::Day, days);
+    }
+    if let Some(months) = months {
+        range(Table::Month, months);
+    }
+    // Per practice, sorted as SQLite groups anyway, so every backend hands back the same order.
+    let (select, group) = if by_practice {
+        ("practice, dimension, key", "practice, dimension, key ORDER BY practice, dimension, key")
+    } else {
+        ("dimension, key", "dimension, key")
+    };
+    let sql = format!(
+        "SELECT {select}, CAST(SUM(episodes) AS BIGINT) AS episodes, CAST(SUM(minutes) AS BIGINT) AS minutes \
+         FROM ({}) r GROUP BY {group}",
+        parts.join(" UNION ALL ")
+    );
+    (sql, c)
+}
+
+/// A summed row of [`tally_query`]; None for a dimension this version does not know.
+fn tally_row(row: &sqlx::any::AnyRow) -> Result<Option<(Dimension, String, Tally)>, StoreError> {
+    let dimension: String = row.try_get("dimension")?;
+    let Some(dimension) = Dimension::parse(&dimension) else { return Ok(None) };
+    let tally = Tally { episodes: row.try_get("episodes")?, minutes: row.try_get("minutes")? };
+    Ok(Some((dimension, row.try_get("key")?, tally)))
 }
 
 /// A difference between stored rollups and the episodes.
@@ -151,43 +210,37 @@ impl Store {
         if practices.is_empty() {
             return Ok(Vec::new());
         }
-        let mut c = Conditions::default();
-        let placeholders: Vec<String> =
-            practices.iter().map(|p| c.bind_next(Value::Text(p.to_string()))).collect();
-        let practice_in = format!("practice IN ({})", placeholders.join(", "));
-        let (days, months) = split_period(from, to);
-        let mut parts = Vec::new();
-        let mut range = |table: Table, (low, high): Range| {
-            let (low, high) = (c.bind_next(Value::Text(low)), c.bind_next(Value::Text(high)));
-            let column = table.column();
-            parts.push(format!(
-                "SELECT dimension, key, episodes, minutes FROM {} WHERE {practice_in} AND {column} >= {low} AND {column} <= {high}",
-                table.name()
-            ));
-        };
-        for days in days {
-            range(Table::Day, days);
-        }
-        if let Some(months) = months {
-            range(Table::Month, months);
-        }
-        let sql = format!(
-            "SELECT dimension, key, CAST(SUM(episodes) AS BIGINT) AS episodes, CAST(SUM(minutes) AS BIGINT) AS minutes \
-             FROM ({}) r GROUP BY dimension, key",
-            parts.join(" UNION ALL ")
-        );
+        let (sql, c) = tally_query(practices, from, to, false);
         let rows = c.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
-            let dimension: String = row.try_get("dimension")?;
-            let Some(dimension) = Dimension::parse(&dimension) else { continue };
-            out.push((
-                dimension,
-                row.try_get("key")?,
-                Tally { episodes: row.try_get("episodes")?, minutes: row.try_get("minutes")? },
-            ));
+            if let Some(tally) = tally_row(row)? {
+                out.push(tally);
+            }
         }
         Ok(out)
+    }
+
+    /// Like [`Self::rollup_tallies`], one practice at a time but in one query: each practice's own
+    /// tallies, in the order of `practices`.
+    pub async fn rollup_tallies_each(
+        &self,
+        practices: &[OdsCode],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Vec<(Dimension, String, Tally)>>, StoreError> {
+        if practices.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, c) = tally_query(practices, from, to, true);
+        let rows = c.bind(sqlx::query(&sql)).fetch_all(&self.pool).await?;
+        let mut each: HashMap<String, Vec<(Dimension, String, Tally)>> = HashMap::new();
+        for row in &rows {
+            if let Some(tally) = tally_row(row)? {
+                each.entry(row.try_get("practice")?).or_default().push(tally);
+            }
+        }
+        Ok(practices.iter().map(|p| each.remove(p.as_str()).unwrap_or_default()).collect())
     }
 
     /// Recomputes every rollup, by day and by month, from the live episodes and lists where the stored
@@ -237,7 +290,7 @@ impl Store {
             let Some(dimension) = Dimension::parse(&dimension) else { continue };
             deltas.0.insert((practice, day, dimension.code(), key), tally);
         }
-        deltas.apply(&mut w.tx).await?;
+        deltas.apply(&mut w.tx, self.backend).await?;
         w.commit().await
     }
 

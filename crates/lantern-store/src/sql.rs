@@ -66,3 +66,39 @@ pub(crate) fn join_codes<S: AsRef<str>>(codes: &[S]) -> String {
 pub(crate) fn split_codes(joined: &str) -> Vec<String> {
     joined.split_whitespace().map(str::to_owned).collect()
 }
+
+/// The `VALUES` list of a multi-row insert: `count` rows of `width` placeholders. SQLite gets
+/// anonymous `?` placeholders: with `$n` ones, SQLite finds each of a statement's parameters by name
+/// among all of them, which costs more than the insert once there are a thousand. PostgreSQL needs `$n`.
+pub(crate) fn values_rows(backend: crate::Backend, width: usize, count: usize) -> String {
+    let mut sql = String::with_capacity(count * width * 5);
+    for row in 0..count {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 1..=width {
+            if column > 1 {
+                sql.push_str(", ");
+            }
+            match backend {
+                crate::Backend::Sqlite => sql.push('?'),
+                crate::Backend::Postgres => sql.push_str(&format!("${}", row * width + column)),
+            }
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::values_rows;
+    use crate::Backend;
+
+    #[test]
+    fn values_rows_number_postgres_placeholders_across_rows() {
+        assert_eq!(values_rows(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(values_rows(Backend::Sqlite, 3, 2), "(?, ?, ?), (?, ?, ?)");
+    }
+}

@@ -13,6 +13,7 @@ contract!(
     practices_start_with_the_catalogue,
     services_can_be_disabled_and_added,
     episodes_round_trip,
+    a_new_episode_is_answered_as_it_reads_back,
     edits_make_versions_and_keep_history,
     stale_edits_conflict,
     a_submission_key_stores_one_episode,
@@ -143,6 +144,40 @@ async fn episodes_round_trip(store: Store) {
     assert!(created.deleted.is_none());
     assert_eq!(store.episode(created.id).await.expect("read"), created);
     assert!(matches!(store.episode(uuid::Uuid::now_v7()).await, Err(StoreError::NotFound(_))));
+}
+
+/// A create answers with the record it built rather than reading it back: it must be exactly what a
+/// read finds, for every shape of episode (fractions of a second, several codes, no note, flags set).
+async fn a_new_episode_is_answered_as_it_reads_back(store: Store) {
+    use lantern_core::submission::SubmissionKey;
+    let seed = seed(&store).await;
+    let actor = lantern_core::audit::Actor {
+        user_id: Some("user-1".into()),
+        ..lantern_core::audit::Actor::system("test")
+    };
+    let mut inputs = vec![input(&seed, 12, "nhs_login", "2026-03-02T09:15:00.987654Z")];
+    let mut busy = input(&seed, 240, "nhs_app", "2026-03-02T23:59:59.5Z");
+    busy.services.push("nhs_login".into());
+    busy.tasks.push("install_app".into());
+    busy.helpers.push(seed.staff[1].id.to_string());
+    busy.carer_proxy = true;
+    busy.follow_up = true;
+    busy.outcome = "escalated".into();
+    busy.escalated_to = Some(seed.staff[1].id.to_string());
+    inputs.push(busy);
+    let mut bare = input(&seed, 1, "nhs_app", "2026-01-01T00:00:00Z");
+    bare.note = None;
+    bare.age_band = None;
+    bare.barriers.clear();
+    inputs.push(bare);
+    for (n, raw) in inputs.iter().enumerate() {
+        let episode = valid(&store, &seed, raw).await;
+        let created = store.create_episode(&episode, &actor).await.expect("create");
+        assert_eq!(store.episode(created.id).await.expect("read"), created, "input {n}");
+        let key = SubmissionKey::new("account-1", &format!("key-{n}"), raw).expect("key");
+        let keyed = store.create_episode_once(&episode, &actor, &key).await.expect("keyed create");
+        assert_eq!(store.episode(keyed.record.id).await.expect("read"), keyed.record, "keyed input {n}");
+    }
 }
 
 async fn edits_make_versions_and_keep_history(store: Store) {

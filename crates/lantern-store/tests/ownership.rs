@@ -2,8 +2,9 @@
 
 use lantern_core::access::{Role, User};
 use lantern_core::audit::Actor;
+use lantern_core::guides::GuideDraft;
 use lantern_core::ods::OdsCode;
-use lantern_core::ownership::{Confidence, GuideDraft, Ownership, Training};
+use lantern_core::ownership::{Confidence, Ownership, Training};
 use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
 use lantern_store::testing::TestDatabase;

@@ -25,6 +25,7 @@ contract!(
     tallies_sum_over_days_and_practices,
     months_and_edge_days_equal_day_sums,
     month_rollups_are_checked_and_repaired,
+    network_practices_equal_asking_each_practice,
 );
 
 fn actor() -> Actor {
@@ -285,4 +286,46 @@ async fn month_rollups_are_checked_and_repaired(db: TestDatabase) {
     assert!(differences.iter().all(|d| d.day.len() == 7 && d.dimension == "all"), "{differences:?}");
     db.store.rebuild_rollups().await.expect("rebuild");
     assert!(db.store.check_rollups().await.expect("check").is_empty());
+}
+
+/// What an organisation's table reads for all its practices at once equals asking practice by
+/// practice, and each practice's tallies equal the test's own recomputation from its episodes.
+async fn network_practices_equal_asking_each_practice(db: TestDatabase) {
+    let world = world(&db).await;
+    db.store.set_role_cost(&world.practices[0], "gp", 9_999, &actor()).await.expect("role cost");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+    let episodes: Vec<Episode> = (0..150).map(|_| random_episode(&mut rng, &world)).collect();
+    let rows: Vec<ImportRow> = episodes
+        .iter()
+        .enumerate()
+        .map(|(line, episode)| ImportRow { line: line as u64, id: None, episode: episode.clone() })
+        .collect();
+    db.store.import_episodes(&rows, &actor()).await.expect("import");
+    // Whole April from the month table, the edges of March and May from the day table.
+    let (from, to) = ("2026-03-10", "2026-05-05");
+    let asked: Vec<OdsCode> = world.practices.iter().rev().cloned().collect();
+    let each = db.store.network_practices(&asked, from, to).await.expect("network practices");
+    assert_eq!(each.len(), asked.len());
+    for (code, got) in asked.iter().zip(each) {
+        let settings = db.store.settings(code).await.expect("settings");
+        assert_eq!(got.settings.practice, settings.practice);
+        assert_eq!(got.settings.services, settings.services);
+        assert_eq!(got.settings.staff, settings.staff);
+        assert_eq!(got.costs, db.store.role_costs(code).await.expect("costs"));
+        let own: Vec<Episode> = episodes.iter().filter(|e| e.practice == *code).cloned().collect();
+        let mut tallies: BTreeMap<(Dimension, String), Tally> = BTreeMap::new();
+        for (dimension, key, tally) in got.tallies {
+            if tally != Tally::default() {
+                assert!(tallies.insert((dimension, key), tally).is_none(), "a key twice");
+            }
+        }
+        let expected = expected_tallies(&own, from, to);
+        assert!(!expected.is_empty(), "the period holds some of {code}'s episodes");
+        assert_eq!(tallies, expected, "{code}");
+    }
+    let missing = OdsCode::parse("Z99999").expect("valid");
+    assert!(matches!(
+        db.store.network_practices(&[missing], from, to).await,
+        Err(lantern_store::StoreError::NotFound(_))
+    ));
 }

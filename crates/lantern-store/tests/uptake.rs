@@ -190,3 +190,55 @@ async fn totals_summed_in_the_database_equal_tabulate(store: Store) {
     assert!(store.uptake_totals(Level::Pcn, "2023-12").await.expect("totals").is_none());
     assert!(store.uptake_totals(Level::England, "2020-01").await.expect("totals").expect("level").is_empty());
 }
+
+/// The sums kept per month for England, regions and CCGs: refreshed when an import changes a month,
+/// and filled in by `migrate` for a database that holds POMI without them.
+mod kept_totals {
+    use super::*;
+    use lantern_store::testing::TestDatabase;
+
+    contract!(database: kept_totals_follow_changed_months_and_are_refilled_on_migrate);
+
+    async fn equal_tabulate(store: &Store, months: &[PracticeMonth]) {
+        for period in ["2023-11", "2023-12"] {
+            let held: Vec<PracticeMonth> = months.iter().filter(|m| m.period == period).cloned().collect();
+            for level in [Level::England, Level::Region, Level::Ccg] {
+                let kept = store.uptake_totals(level, period).await.expect("totals").expect("kept level");
+                assert!(!kept.is_empty(), "{level:?} {period}");
+                assert_eq!(kept, tabulate(level, &held, None), "{level:?} {period}");
+            }
+        }
+        // Every month at once, as the England page's regional series reads them.
+        for level in [Level::England, Level::Region, Level::Ccg] {
+            let all = store.uptake_totals_all(level).await.expect("totals").expect("kept level");
+            assert_eq!(all, tabulate(level, months, None), "{level:?}, every month");
+        }
+        assert!(store.uptake_totals_all(Level::Pcn).await.expect("totals").is_none());
+    }
+
+    async fn kept_totals_follow_changed_months_and_are_refilled_on_migrate(db: TestDatabase) {
+        let store = &db.store;
+        let mut months: Vec<PracticeMonth> =
+            (0..30).flat_map(|n| [month(n, "2023-11"), month(n, "2023-12")]).collect();
+        import(store, &months, &[]).await;
+        equal_tabulate(store, &months).await;
+
+        // A later file changes one December practice-month, moving it to another region.
+        let changed = months.iter_mut().find(|m| m.period == "2023-12").expect("a December month");
+        changed.values.set(PomiField::TotalPatEnbld, Some(999));
+        changed.region = "Y99".into();
+        let december: Vec<PracticeMonth> = months.iter().filter(|m| m.period == "2023-12").cloned().collect();
+        assert_eq!(import(store, &december, &[]).await.updated, 1);
+        equal_tabulate(store, &months).await;
+
+        db.execute_raw("DELETE FROM uptake_totals").await.expect("forget the kept totals");
+        assert!(store
+            .uptake_totals(Level::England, "2023-12")
+            .await
+            .expect("totals")
+            .expect("level")
+            .is_empty());
+        store.migrate().await.expect("migrate again");
+        equal_tabulate(store, &months).await;
+    }
+}

@@ -26,3 +26,10 @@ impl Clock {
         self.offset_seconds.fetch_add(by.as_secs(), Ordering::SeqCst);
     }
 }
+
+/// Today's date where the practices are, which is what "today" means on every page and report.
+pub fn today() -> jiff::civil::Date {
+    let tz =
+        jiff::tz::TimeZone::get(lantern_core::episode::PRACTICE_TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
+    Timestamp::now().to_zoned(tz).date()
+}

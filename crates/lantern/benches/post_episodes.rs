@@ -11,41 +11,46 @@
 //!    for a new episode (four rows plus the hash-chained audit record). SQLite has one writer at a time,
 //!    so one connection is its best case.
 //!
+//! 4. The same on PostgreSQL when the store's test server is there (a new database each): HTTP, the
+//!    store in-process, and raw one-row transactions on one connection.
+//!
 //! Run with `cargo bench -p lantern --bench post_episodes` (or `bench/post-episodes`). Settings:
 //! `LANTERN_BENCH_REQUESTS` (default 5000 measured episodes per measurement), `LANTERN_BENCH_CLIENTS`
 //! (50), `LANTERN_BENCH_WARMUP` (200), `LANTERN_BENCH_DIR` (where the databases go; default a temporary
-//! directory under Cargo's target directory, i.e. on the project's disk, not a tmpfs).
+//! directory under Cargo's target directory, i.e. on the project's disk, not a tmpfs),
+//! `LANTERN_BENCH_POSTGRES=0` (leave PostgreSQL out).
 //! Without `--bench` (as under `cargo test --benches`) it makes a small smoke run instead.
 //!
 //! It prints figures and asserts nothing about them, but exits non-zero if any request failed.
 
 #[path = "support/machine.rs"]
 mod machine;
+#[path = "support/server.rs"]
+mod server;
 
 use jiff::Timestamp;
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::episode::{EpisodeInput, PracticeContext};
 use lantern_core::ods::OdsCode;
 use lantern_core::record::storage_time;
-use lantern_store::{DatabaseLocation, Store};
+use lantern_store::{Backend, DatabaseLocation, Store};
 use serde_json::json;
+use server::{api_token, bearer_client, seed_demo, Server, LANTERN};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, Executor, SqliteConnection};
 use std::future::Future;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
-const LANTERN: &str = env!("CARGO_BIN_EXE_lantern");
 const PRACTICE: &str = "Y99901";
 /// A demo account that logs episodes at [`PRACTICE`].
 const ACCOUNT: &str = "reception@demo";
 const HTTP: &str = "HTTP POST /api/v1/episodes (server process)";
 const STORE: &str = "Store: settings + validate + create_episode (in-process)";
+const RAW_PG_ONE: &str = "Raw PostgreSQL: 1 episode_versions row per transaction";
 const RAW_STORE: &str = "Raw SQLite: the store's rows + audit record, 1 tx";
 const RAW_ONE: &str = "Raw SQLite: 1 episode_versions row per transaction";
 
@@ -148,68 +153,6 @@ where
     measurement
 }
 
-/// A running `lantern serve`, killed when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(database: &Path) -> Self {
-        let mut child = Command::new(LANTERN)
-            .arg("serve")
-            .arg("--database")
-            .arg(database)
-            .args(["--listen", "127.0.0.1:0"])
-            .env("LANTERN_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start lantern serve");
-        let stdout = child.stdout.take().expect("the server's stdout is piped");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("Lantern is serving at http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
-                }
-            }
-        });
-        let address = rx.recv_timeout(Duration::from_secs(120)).expect("lantern serve announces its address");
-        Self { child, url: format!("http://{address}") }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn seed_demo(database: &Path) -> Duration {
-    let started = Instant::now();
-    let output = Command::new(LANTERN)
-        .arg("demo")
-        .arg("--database")
-        .arg(database)
-        .arg("--no-serve")
-        .env("LANTERN_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run lantern demo");
-    assert!(
-        output.status.success(),
-        "lantern demo --no-serve failed ({}):\n{}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    started.elapsed()
-}
-
 fn note(phase: &str, i: usize) -> String {
     format!("bench {phase} episode {i}")
 }
@@ -221,6 +164,7 @@ fn print_machine(dir: &Path, settings: &Settings) {
     println!("  commit       {}", machine::commit());
     println!("  server       {LANTERN}");
     println!("  build        {}", machine::build());
+    println!("  load average {} (1, 5, 15 min) at the start", machine::load_average());
     println!("  databases    {} ({})", dir.display(), machine::filesystem(dir));
     println!(
         "  workload     {} episodes per measurement after {} warm-up, {} concurrent clients{}",
@@ -241,20 +185,6 @@ async fn helper_and_service(store: &Store) -> (String, String) {
         settings.services.iter().filter(|s| s.enabled).map(|s| s.code.as_str()).collect();
     let service = if enabled.contains(&"nhs_login") { "nhs_login" } else { enabled[0] };
     (helper, service.to_owned())
-}
-
-/// A bearer token for the demo's reception account (staff at [`PRACTICE`]), stored the way the web
-/// crate's tests store theirs.
-async fn api_token(store: &Store) -> String {
-    let (user, _) = store
-        .user_for_sign_in(ACCOUNT)
-        .await
-        .expect("look up the demo account")
-        .unwrap_or_else(|| panic!("lantern demo created no {ACCOUNT} account"));
-    let token = lantern_web::auth::new_secret();
-    let hash = lantern_web::auth::hash_secret(&token);
-    store.create_api_token(&user, "benchmark", &hash, &Actor::system("benchmark")).await.expect("API token");
-    token
 }
 
 /// Who the in-process and raw measurements write as: shaped like the audit actor of an API request.
@@ -283,42 +213,66 @@ fn episode_input(helper: &str, service: &str, note: String) -> EpisodeInput {
     }
 }
 
-async fn open_store(database: &Path) -> Store {
-    let store =
-        Store::connect(&DatabaseLocation::Sqlite(database.to_owned())).await.expect("open the demo database");
+fn name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+/// A measurement's name with the backend it ran on.
+fn on(backend: Backend, measurement: &str) -> String {
+    format!("{measurement}, {}", name(backend))
+}
+
+/// A measurement's own new database: a SQLite file in the benchmark directory, or a new database on
+/// the PostgreSQL server the store's tests use.
+struct Database {
+    /// What `lantern --database` is given.
+    argument: String,
+    location: DatabaseLocation,
+}
+
+async fn new_database(dir: &Path, name: &str, backend: Backend) -> Database {
+    match backend {
+        Backend::Sqlite => {
+            let path = dir.join(format!("{name}.db"));
+            Database { argument: path.display().to_string(), location: DatabaseLocation::Sqlite(path) }
+        }
+        Backend::Postgres => {
+            let db = lantern_store::testing::postgres().await.expect("the PostgreSQL server was reachable");
+            db.store.close().await;
+            let url = match &db.location {
+                DatabaseLocation::Postgres(url) => url.clone(),
+                DatabaseLocation::Sqlite(_) => unreachable!("testing::postgres makes PostgreSQL databases"),
+            };
+            Database { argument: url, location: db.location }
+        }
+    }
+}
+
+async fn open_store(database: &Database) -> Store {
+    let store = Store::connect(&database.location).await.expect("open the demo database");
     store.migrate().await.expect("migrate the demo database");
     store
 }
 
-async fn bench_http(dir: &Path, settings: &Settings) -> Vec<Measurement> {
-    let database = dir.join("http.db");
-    let seeded = seed_demo(&database);
+async fn bench_http(dir: &Path, settings: &Settings, backend: Backend) -> Vec<Measurement> {
+    let database = new_database(dir, "http", backend).await;
+    let seeded = seed_demo(&database.argument);
     // The helper's id, and an API token, come from the database before the server opens it.
     let (helper, service, token) = {
         let store = open_store(&database).await;
         let (helper, service) = helper_and_service(&store).await;
-        let token = api_token(&store).await;
+        let token = api_token(&store, ACCOUNT, "benchmark").await;
         store.close().await;
         (helper, service, token)
     };
-    println!("seeded the HTTP database with the demo PCN in {seeded:.1?}");
-    let server = Server::start(&database);
-    let mut headers = reqwest::header::HeaderMap::new();
-    let bearer = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("header value");
-    headers.insert(reqwest::header::AUTHORIZATION, bearer);
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .default_headers(headers)
-        .pool_max_idle_per_host(settings.clients)
-        .build()
-        .expect("HTTP client");
-    let health = format!("{}/api/v1/health", server.url);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !client.get(&health).send().await.is_ok_and(|r| r.status().is_success()) {
-        assert!(Instant::now() < deadline, "lantern serve never became healthy");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let url = Arc::new(format!("{}/api/v1/episodes", server.url));
+    println!("seeded the {} HTTP database with the demo PCN in {seeded:.1?}", name(backend));
+    let mut server = Server::start(&database.argument, None);
+    let client = bearer_client(&token, Duration::from_secs(120), settings.clients);
+    server.wait_until_healthy(&client).await;
+    let url = Arc::new(server.url("/api/v1/episodes"));
     let post = move |phase: &'static str| {
         let client = client.clone();
         let url = Arc::clone(&url);
@@ -341,14 +295,14 @@ async fn bench_http(dir: &Path, settings: &Settings) -> Vec<Measurement> {
         }
     };
     let warmup = measure("HTTP warm-up", settings.warmup, settings.clients, post("http-warmup")).await;
-    let http = measure(HTTP, settings.requests, settings.clients, post("http")).await;
+    let http = measure(&on(backend, HTTP), settings.requests, settings.clients, post("http")).await;
     drop(server);
     vec![warmup, http]
 }
 
-async fn bench_store(dir: &Path, settings: &Settings) -> Vec<Measurement> {
-    let database = dir.join("store.db");
-    seed_demo(&database);
+async fn bench_store(dir: &Path, settings: &Settings, backend: Backend) -> Vec<Measurement> {
+    let database = new_database(dir, "store", backend).await;
+    seed_demo(&database.argument);
     let store = open_store(&database).await;
     let (helper, service) = helper_and_service(&store).await;
     let practice = OdsCode::parse(PRACTICE).expect("demo practice code");
@@ -363,8 +317,8 @@ async fn bench_store(dir: &Path, settings: &Settings) -> Vec<Measurement> {
             let input = episode_input(&helper, &service, note(phase, i));
             let practice = practice.clone();
             async move {
-                // What the handler does: settings, validation, create (which reads the record back).
-                let settings = store.settings(&practice).await.map_err(|e| e.to_string())?;
+                // What the handler does: settings (kept in memory by the store), validation, create.
+                let settings = store.settings_cached(&practice).await.map_err(|e| e.to_string())?;
                 let ctx = PracticeContext {
                     practice: &practice,
                     services: &settings.services,
@@ -377,7 +331,7 @@ async fn bench_store(dir: &Path, settings: &Settings) -> Vec<Measurement> {
         }
     };
     let warmup = measure("Store warm-up", settings.warmup, settings.clients, create("store-warmup")).await;
-    let measured = measure(STORE, settings.requests, settings.clients, create("store")).await;
+    let measured = measure(&on(backend, STORE), settings.requests, settings.clients, create("store")).await;
     vec![warmup, measured]
 }
 
@@ -561,19 +515,73 @@ async fn bench_raw(dir: &Path, settings: &Settings, like_store: bool) -> Measure
     measurement
 }
 
+/// Raw PostgreSQL, sequential on one connection: one `episode_versions`-shaped row per transaction,
+/// committed with the server's defaults (`synchronous_commit` on: each commit waits for its WAL flush).
+async fn bench_raw_postgres(settings: &Settings) -> Measurement {
+    let database = new_database(Path::new("."), "raw", Backend::Postgres).await;
+    let mut connection = sqlx::PgConnection::connect(&database.argument).await.expect("open raw PostgreSQL");
+    connection
+        .execute(VERSIONS_DDL.replace("episode_versions", "raw_episode_versions").as_str())
+        .await
+        .expect("create the raw table");
+    let helper = Uuid::now_v7().to_string();
+    let mut measurement = Measurement {
+        name: RAW_PG_ONE.to_owned(),
+        concurrency: 1,
+        latencies: Vec::with_capacity(settings.requests),
+        wall: Duration::ZERO,
+        failures: Vec::new(),
+    };
+    let mut started = Instant::now();
+    for i in 0..settings.warmup + settings.requests {
+        if i == settings.warmup {
+            started = Instant::now();
+        }
+        let start = Instant::now();
+        let now = storage_time(Timestamp::now());
+        let written = async {
+            let mut tx = connection.begin().await?;
+            sqlx::query(
+                "INSERT INTO raw_episode_versions (episode_id, version, recorded_at, occurred_at, duration_minutes, \
+                 channel, services, tasks, approach, barriers, age_band, carer_proxy, outcome, escalated_to, follow_up, \
+                 note, helpers, recorded_by) VALUES ($1, 1, $2, $3, 7, 'desk', 'nhs_login', 'verify_identity', 'with', \
+                 '', NULL, 0, 'resolved', NULL, 0, $4, $5, NULL)",
+            )
+            .bind(Uuid::now_v7().to_string())
+            .bind(&now)
+            .bind(&now)
+            .bind(note("raw", i))
+            .bind(&helper)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        match written {
+            Ok(()) if i >= settings.warmup => measurement.latencies.push(start.elapsed()),
+            Ok(()) => {}
+            Err(error) => measurement.failures.push(error.to_string()),
+        }
+    }
+    measurement.wall = started.elapsed();
+    measurement.latencies.sort_unstable();
+    connection.close().await.expect("close raw PostgreSQL");
+    measurement
+}
+
 fn print_table(measurements: &[&Measurement]) {
     println!();
     println!(
-        "| {:<58} | {:>7} | {:>6} | {:>8} | {:>8} | {:>8} | {:>8} | {:>6} |",
+        "| {:<66} | {:>7} | {:>6} | {:>8} | {:>8} | {:>8} | {:>8} | {:>6} |",
         "measurement", "clients", "ok", "per sec", "p50 ms", "p95 ms", "p99 ms", "failed"
     );
     println!(
-        "|{:-<60}|{:->9}|{:->8}|{:->10}|{:->10}|{:->10}|{:->10}|{:->8}|",
+        "|{:-<68}|{:->9}|{:->8}|{:->10}|{:->10}|{:->10}|{:->10}|{:->8}|",
         "", ":", ":", ":", ":", ":", ":", ":"
     );
     for m in measurements {
         println!(
-            "| {:<58} | {:>7} | {:>6} | {:>8.0} | {:>8.2} | {:>8.2} | {:>8.2} | {:>6} |",
+            "| {:<66} | {:>7} | {:>6} | {:>8.0} | {:>8.2} | {:>8.2} | {:>8.2} | {:>6} |",
             m.name,
             m.concurrency,
             m.latencies.len(),
@@ -596,23 +604,39 @@ fn main() {
     print_machine(dir.path(), &settings);
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    // PostgreSQL rows when the store's test server is there (LANTERN_TEST_POSTGRES_URL, else
+    // 127.0.0.1:5432); LANTERN_BENCH_POSTGRES=0 leaves them out.
+    let postgres = std::env::var("LANTERN_BENCH_POSTGRES").map_or(true, |v| v.trim() != "0")
+        && lantern_store::testing::postgres_server_url().is_some();
     let all = runtime.block_on(async {
-        let mut all = bench_http(dir.path(), &settings).await;
-        all.extend(bench_store(dir.path(), &settings).await);
+        let mut all = bench_http(dir.path(), &settings, Backend::Sqlite).await;
+        all.extend(bench_store(dir.path(), &settings, Backend::Sqlite).await);
         all.push(bench_raw(dir.path(), &settings, true).await);
         all.push(bench_raw(dir.path(), &settings, false).await);
+        if postgres {
+            all.extend(bench_http(dir.path(), &settings, Backend::Postgres).await);
+            all.extend(bench_store(dir.path(), &settings, Backend::Postgres).await);
+            all.push(bench_raw_postgres(&settings).await);
+        }
         all
     });
     let measured: Vec<&Measurement> = all.iter().filter(|m| !m.name.ends_with("warm-up")).collect();
     print_table(&measured);
+    println!("load average at the end: {}", machine::load_average());
     let rate = |name: &str| measured.iter().find(|m| m.name == name).map(|m| m.per_second());
+    let (http, store) = (on(Backend::Sqlite, HTTP), on(Backend::Sqlite, STORE));
     if let (Some(http), Some(store), Some(raw_store), Some(raw_one)) =
-        (rate(HTTP), rate(STORE), rate(RAW_STORE), rate(RAW_ONE))
+        (rate(&http), rate(&store), rate(RAW_STORE), rate(RAW_ONE))
     {
         println!("HTTP / raw SQLite (1 row per transaction):        {:.2}", http / raw_one);
         println!("HTTP / raw SQLite (the store's rows + audit):     {:.2}", http / raw_store);
         println!("HTTP / Store in-process:                          {:.2}", http / store);
         println!("Store in-process / raw SQLite (the store's rows): {:.2}", store / raw_store);
+    }
+    let (http, store) = (on(Backend::Postgres, HTTP), on(Backend::Postgres, STORE));
+    if let (Some(http), Some(store), Some(raw_one)) = (rate(&http), rate(&store), rate(RAW_PG_ONE)) {
+        println!("PostgreSQL: HTTP / raw (1 row per transaction):  {:.2}", http / raw_one);
+        println!("PostgreSQL: HTTP / Store in-process:             {:.2}", http / store);
     }
     let failures: Vec<_> = all.iter().flat_map(|m| m.failures.iter().map(move |f| (&m.name, f))).collect();
     if !failures.is_empty() {

@@ -51,6 +51,39 @@ pub enum Command {
     /// Check a backup and only then put it in place of the database (migrated forward); the database it
     /// replaces is kept beside it as <name>.before-restore-<time>.
     Restore(RestoreArgs),
+    /// Write the assurance pack (what is held and why, DCB0129 reasoning, DTAC-style answers) with the
+    /// security and accessibility results of a real test run, read from its JUnit reports.
+    Assurance(AssuranceArgs),
+    /// Check the settings `lantern serve` would start with.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AssuranceArgs {
+    /// A JUnit XML report of the run (repeat for each: `scripts/test` writes
+    /// target/nextest/ci/junit.xml and target/e2e/junit.xml).
+    #[arg(long, required = true)]
+    pub junit: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: AssuranceFormat,
+    /// Write here instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum AssuranceFormat {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print each setting, where its value came from and what it means; exit status 1 naming any
+    /// combination Lantern refuses to serve with (plain HTTP beyond this computer, PostgreSQL over the
+    /// network without TLS, a password on the command line, a database folder that cannot be written).
+    Check(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +181,11 @@ pub struct ListenArgs {
     /// Mark session cookies Secure: set when Lantern is reached over HTTPS (directly or via a proxy).
     #[arg(long, env = "LANTERN_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// A reverse proxy whose X-Forwarded-For names the client (repeat, or comma-separate in the
+    /// variable); without it, everyone behind a proxy shares the proxy's address for sign-in throttling
+    /// and the audit trail.
+    #[arg(long = "trusted-proxy", env = "LANTERN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +279,41 @@ pub enum ImportCommand {
     /// A status other than A, C, D or P, or a prescribing setting outside 0–99, is stored as published
     /// and flagged; eight digits that name no day (20190231) are stored as unknown and flagged.
     Epraccur(ReferenceFileArgs),
+    /// Appointments in General Practice, the practice-level crosstab as NHS England publishes it:
+    /// `Practice_Level_Crosstab_<Mon>_<YY>.csv` (one per region in the monthly zip; .csv, .csv.gz or a
+    /// .zip holding one CSV), optionally with the zip's `Mapping.csv`.
+    ///
+    /// Rows are folded into one row per practice-month: appointments by mode (face-to-face,
+    /// telephone, video/online, home visit, unknown), status, booking lead time and staff type, each
+    /// adding up to the total. Damage refuses the file naming line and column (a short row, a missing
+    /// column, a month or count that cannot be read, a combination given twice for a practice-month);
+    /// a value never does: a blank or negative count is left out of every tally and flagged, a label
+    /// outside the published list is counted as unknown and flagged. Re-importing changes nothing.
+    Appointments {
+        /// The crosstab (`Practice_Level_Crosstab_<Mon>_<YY>.csv`).
+        file: PathBuf,
+        /// The publication's `Mapping.csv`: stored as the practice map of the crosstab's latest month.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Cloud Based Telephony data in General Practice: the publication summary workbook
+    /// `Cloud Based Telephony Publication Summary <Month> <Year>.xlsx`, its practice table (sheet
+    /// `Table 3`: inbound calls, answered, ended in the IVR, call back requested, missed, call back made).
+    ///
+    /// A row whose practice is `Unassigned` is a phone account several practices share: it is kept
+    /// as a shared account where the file places it and never given to any practice, whose telephony
+    /// then shows as "shared account". A practice not in the table is not reported: missing, not zero.
+    /// Damage refuses the file naming the sheet's row and column (no header row, a month or count that
+    /// cannot be read, a practice twice in a month); a value never does: blanks are kept as unknown,
+    /// outcomes that do not add up to the inbound calls are kept as published, both flagged.
+    Cbt {
+        /// The .xlsx workbook.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -302,6 +375,24 @@ pub enum ReportCommand {
     /// Online consultation submissions from an imported file: counts, per 1,000 patients and shares by type,
     /// every level placed by the practice map.
     OnlineConsultations(UnitReportArgs),
+    /// Did a support offer work? The practice's online consultation submissions per 1,000 patients before
+    /// and after the offer started: an interrupted time series (trend and month-of-year terms) and a
+    /// difference in differences against matched peers (same ICB, similar list, same deprivation quintile
+    /// and supplier where known), each with a 95% interval, and the cost per extra online user from the
+    /// staff time logged for the offer. Says "cannot say", and why, when the data cannot answer.
+    Effect {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The practice's ODS code.
+        #[arg(long)]
+        practice: String,
+        /// The offer's id (from the offer register).
+        #[arg(long)]
+        offer: String,
+        /// csv or json.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }
 
 /// Which units and month a published-data report covers, and how it is written.

@@ -18,6 +18,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         format!("reusing the synthetic data already in {}", args.database)
     };
     println!("{SYNTHETIC_LABEL}: {status}");
+    let first = pcn_first_practice(&params).practice.ods_code;
+    if let Some(offer) = store.offers(&first).await?.first() {
+        println!(
+            "Synthetic support offer {:?} at {first} since {}: lantern report effect --practice {first} --offer {}",
+            offer.title, offer.started_on, offer.id
+        );
+    }
     let accounts = crate::accounts::demo_accounts(&store, &pcn_first_practice(&params)).await?;
     println!("Demo sign-ins (synthetic accounts; password for each: {}):", crate::accounts::DEMO_PASSWORD);
     for (username, role) in &accounts {
@@ -81,6 +88,7 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
     store.import_episodes(&rows, &Actor::system("lantern demo")).await?;
     arrange(store, params, &pcn).await?;
     crate::demo_uptake::seed(store, params).await?;
+    crate::demo_uptake::seed_offer(store, params).await?;
     crate::demo_observation::seed(store, params).await?;
     Ok(Seeded { created: true, episodes: rows.len() })
 }

@@ -1,20 +1,26 @@
 //! The `lantern` command: thin glue from the command line to the library crates.
 
 mod accounts;
+mod assurance;
 mod backup;
 mod cli;
+mod config;
 mod demo;
 mod demo_observation;
 mod demo_uptake;
+mod effect;
 mod healthcheck;
 mod reference_import;
 mod report;
 mod serve;
+mod settings;
 mod uptake;
 
 use anyhow::Context;
-use clap::Parser;
-use cli::{AuditCommand, Cli, Command, ExportCommand, ImportCommand, ReportCommand, RollupsCommand};
+use clap::{CommandFactory, FromArgMatches};
+use cli::{
+    AuditCommand, Cli, Command, ConfigCommand, ExportCommand, ImportCommand, ReportCommand, RollupsCommand,
+};
 use lantern_store::{DatabaseLocation, EpisodeFilter, Store};
 use reference_import::Reference;
 
@@ -26,8 +32,11 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match cli.command {
         Command::Serve(args) => {
+            settings::Settings::read(&args, matches.subcommand_matches("serve")).refuse_unsafe()?;
             let store = open(&args.database.database).await?;
             serve::serve(store, &args.listen, None).await
         }
@@ -72,6 +81,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCommand::Imd(args)) => reference_import::import(Reference::Imd, args).await,
         Command::Import(ImportCommand::Epraccur(args)) => {
             reference_import::import(Reference::Epraccur, args).await
+        }
+        Command::Import(ImportCommand::Appointments { file, mapping, database }) => {
+            reference_import::import_appointments(&database.database, &file, mapping.as_deref()).await
+        }
+        Command::Import(ImportCommand::Cbt { file, database }) => {
+            reference_import::import_cbt(&database.database, &file).await
         }
         Command::Export(ExportCommand::Episodes { database, practice, output }) => {
             let store = open(&database.database).await?;
@@ -131,6 +146,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Report(ReportCommand::Uptake(args)) => {
             uptake::report(&open(&args.database.database).await?, &args).await
         }
+        Command::Report(ReportCommand::Effect { database, practice, offer, format }) => {
+            effect::report(&open(&database.database).await?, &practice, &offer, &format).await
+        }
         Command::Report(ReportCommand::OnlineConsultations(args)) => {
             uptake::report_oc(&open(&args.database.database).await?, &args).await
         }
@@ -164,6 +182,11 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Backup(args) => backup::backup(args).await,
         Command::Restore(args) => backup::restore(args).await,
+        Command::Assurance(args) => assurance::run(&args),
+        Command::Config(ConfigCommand::Check(args)) => {
+            let own = matches.subcommand_matches("config").and_then(|m| m.subcommand_matches("check"));
+            config::check(&settings::Settings::read(&args, own))
+        }
         Command::Openapi => {
             println!("{}", serde_json::to_string_pretty(&lantern_web::openapi_document())?);
             Ok(())

@@ -8,7 +8,7 @@ use anyhow::Context;
 use lantern_core::audit::Actor;
 use lantern_import::episodes_csv::ImportErrors;
 use lantern_import::reference::{read_file, ReferenceFile};
-use lantern_import::{age_bands, epraccur, imd, oc, places};
+use lantern_import::{age_bands, appointments, cbt, epraccur, imd, oc, places};
 use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
@@ -78,4 +78,39 @@ async fn read<T: Send + 'static>(
         .await
         .context("the reader stopped")?
         .with_context(|| format!("nothing was imported from {}", path.display()))
+}
+
+/// `lantern import appointments FILE [--mapping Mapping.csv]`: the crosstab, then the mapping, each
+/// read and checked before anything is stored.
+pub async fn import_appointments(database: &str, path: &Path, mapping: Option<&Path>) -> anyhow::Result<()> {
+    let store = crate::open(database).await?;
+    let (started, actor) = (Instant::now(), Actor::system("lantern import"));
+    let (report, placed) = appointments::import_appointments_file(&store, path, mapping, &actor)
+        .await
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    print!("{}: appointments in general practice\n{report}", path.display());
+    if let (Some(mapping), Some(placed)) = (mapping, placed) {
+        print!("{}: practice map\n{placed}", mapping.display());
+    }
+    println!("took {:.2} s", started.elapsed().as_secs_f64());
+    println!("{ATTRIBUTION}");
+    Ok(())
+}
+
+/// `lantern import cbt WORKBOOK.xlsx`: the telephony practice table, all or nothing.
+pub async fn import_cbt(database: &str, path: &Path) -> anyhow::Result<()> {
+    let store = crate::open(database).await?;
+    let (started, actor) = (Instant::now(), Actor::system("lantern import"));
+    let owned = path.to_owned();
+    let file = tokio::task::spawn_blocking(move || cbt::read_cbt(&owned))
+        .await
+        .context("the reader stopped")?
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let report = cbt::store_cbt(&store, &file, &actor)
+        .await
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    print!("{}: cloud based telephony\n{report}", path.display());
+    println!("took {:.2} s", started.elapsed().as_secs_f64());
+    println!("{ATTRIBUTION}");
+    Ok(())
 }

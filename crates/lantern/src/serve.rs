@@ -9,12 +9,8 @@ use std::net::SocketAddr;
 /// Serves the app. `banner`, when given, is printed with the URL once listening.
 pub async fn serve(store: Store, args: &ListenArgs, banner: Option<&str>) -> anyhow::Result<()> {
     let listen = args.listen;
-    // Session cookies cross the network only inside HTTPS; plain HTTP stays on this computer.
-    if !listen.ip().is_loopback() && !args.secure_cookies {
-        bail!(
-            "refusing to listen on {listen} over plain HTTP: put Lantern behind HTTPS and pass --secure-cookies, \
-             or use a loopback address such as 127.0.0.1:8080"
-        );
+    if let Some(refusal) = crate::settings::listen_refusal(listen, args.secure_cookies) {
+        bail!("{refusal}");
     }
     let listener =
         tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -26,6 +22,7 @@ pub async fn serve(store: Store, args: &ListenArgs, banner: Option<&str>) -> any
     tracing::info!(%address, backend = ?store.backend(), "listening");
     let mut state = AppState::new(store.clone());
     state.sessions.secure_cookies = args.secure_cookies;
+    state.proxies = lantern_web::TrustedProxies::new(args.trusted_proxies.iter().copied());
     let app = lantern_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     store.close().await;

@@ -1,30 +1,16 @@
 //! The `lantern` command as a user runs it.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn lantern(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lantern"));
-    command.args(args).env_remove("LANTERN_DATABASE").env_remove("LANTERN_LISTEN");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("run lantern")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn path(dir: &Path, name: &str) -> String {
-    dir.join(name).to_string_lossy().into_owned()
-}
+use support::serving::{sign_in, Server};
+use support::{lantern_with, path, text};
 
 #[test]
 fn serve_refuses_a_network_address_over_plain_http() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "x.db");
-    let output = lantern(&["serve", "--database", &db, "--listen", "0.0.0.0:0"], &[]);
+    let output = lantern_with(&["serve", "--database", &db, "--listen", "0.0.0.0:0"], &[]);
     assert!(!output.status.success());
     assert!(
         text(&output.stderr).contains("refusing to listen on 0.0.0.0:0 over plain HTTP"),
@@ -37,10 +23,10 @@ fn serve_refuses_a_network_address_over_plain_http() {
 fn options_are_read_from_the_environment() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "from-env.db");
-    let output = lantern(&["migrate"], &[("LANTERN_DATABASE", &db)]);
+    let output = lantern_with(&["migrate"], &[("LANTERN_DATABASE", &db)]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(Path::new(&db).exists(), "the database named by LANTERN_DATABASE was created");
-    let help = text(&lantern(&["serve", "--help"], &[]).stdout);
+    let help = text(&lantern_with(&["serve", "--help"], &[]).stdout);
     assert!(help.contains("LANTERN_DATABASE") && help.contains("LANTERN_LISTEN"), "{help}");
 }
 
@@ -49,7 +35,7 @@ fn healthcheck_fails_when_nothing_answers() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = listener.local_addr().expect("address").to_string();
     drop(listener);
-    let output = lantern(&["healthcheck", "--listen", &address], &[]);
+    let output = lantern_with(&["healthcheck", "--listen", &address], &[]);
     assert!(!output.status.success());
 }
 
@@ -58,16 +44,16 @@ fn demo_is_deterministic_reusable_and_round_trips_through_csv() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (a, b) = (path(dir.path(), "a.db"), path(dir.path(), "b.db"));
     for db in [&a, &b] {
-        let output = lantern(&["demo", "--no-serve", "--database", db], &[]);
+        let output = lantern_with(&["demo", "--no-serve", "--database", db], &[]);
         assert!(output.status.success(), "{}", text(&output.stderr));
         assert!(text(&output.stdout).contains("Synthetic demonstration data"), "labelled synthetic");
     }
-    let again = lantern(&["demo", "--no-serve", "--database", &a], &[]);
+    let again = lantern_with(&["demo", "--no-serve", "--database", &a], &[]);
     assert!(text(&again.stdout).contains("reusing"), "{}", text(&again.stdout));
 
     let (csv_a, csv_b) = (path(dir.path(), "a.csv"), path(dir.path(), "b.csv"));
     for (db, csv) in [(&a, &csv_a), (&b, &csv_b)] {
-        let output = lantern(&["export", "episodes", "--database", db, "--output", csv], &[]);
+        let output = lantern_with(&["export", "episodes", "--database", db, "--output", csv], &[]);
         assert!(output.status.success(), "{}", text(&output.stderr));
     }
     let exported = std::fs::read(&csv_a).expect("read export");
@@ -75,7 +61,7 @@ fn demo_is_deterministic_reusable_and_round_trips_through_csv() {
     let rows = exported.iter().filter(|b| **b == b'\n').count();
     assert!(rows > 5_000, "a year of episodes, not a token few: {rows}");
 
-    let reimport = lantern(&["import", "episodes", &csv_a, "--database", &b], &[]);
+    let reimport = lantern_with(&["import", "episodes", &csv_a, "--database", &b], &[]);
     assert!(reimport.status.success(), "{}", text(&reimport.stderr));
     assert!(text(&reimport.stdout).contains(" 0 episodes created"), "{}", text(&reimport.stdout));
 }
@@ -84,11 +70,14 @@ fn demo_is_deterministic_reusable_and_round_trips_through_csv() {
 fn a_bad_row_among_many_stores_nothing_and_names_its_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "demo.db");
-    assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
+    assert!(lantern_with(&["demo", "--no-serve", "--database", &db], &[]).status.success());
     let csv = path(dir.path(), "all.csv");
-    assert!(lantern(&["export", "episodes", "--database", &db, "--practice", "Y99901", "-o", &csv], &[])
-        .status
-        .success());
+    assert!(lantern_with(
+        &["export", "episodes", "--database", &db, "--practice", "Y99901", "-o", &csv],
+        &[]
+    )
+    .status
+    .success());
     let exported = std::fs::read_to_string(&csv).expect("read");
     let mut lines: Vec<String> = exported.lines().take(1_001).map(str::to_owned).collect();
     // New ids, so the rows are new episodes rather than ones already stored.
@@ -105,49 +94,24 @@ fn a_bad_row_among_many_stores_nothing_and_names_its_line() {
     let broken = path(dir.path(), "broken.csv");
     std::fs::write(&broken, lines.join("\n") + "\n").expect("write");
 
-    let before = lantern(&["export", "episodes", "--database", &db], &[]).stdout;
-    let output = lantern(&["import", "episodes", &broken, "--database", &db], &[]);
+    let before = lantern_with(&["export", "episodes", "--database", &db], &[]).stdout;
+    let output = lantern_with(&["import", "episodes", &broken, "--database", &db], &[]);
     assert!(!output.status.success());
     let stderr = text(&output.stderr);
     assert!(stderr.contains("line 501, column duration_minutes"), "{stderr}");
-    assert_eq!(lantern(&["export", "episodes", "--database", &db], &[]).stdout, before, "nothing was stored");
-}
-
-/// Stops the child even when an assertion fails first.
-struct Running(std::process::Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    assert_eq!(
+        lantern_with(&["export", "episodes", "--database", &db], &[]).stdout,
+        before,
+        "nothing was stored"
+    );
 }
 
 #[test]
 fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "demo.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lantern"))
-        .args(["demo", "--database", &db, "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start demo");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut running = Running(child);
-    let mut printed = String::new();
-    let mut url = None;
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("line");
-        printed.push_str(&line);
-        printed.push('\n');
-        if let Some(rest) = line.strip_prefix("Lantern is serving at ") {
-            url = rest.split_whitespace().next().map(|u| u.trim_end_matches('/').to_owned());
-            break;
-        }
-    }
-    let url = url.unwrap_or_else(|| panic!("no URL printed: {printed}"));
+    let served = Server::run(["demo", "--database", &db], None);
+    let printed = &served.banner;
     assert!(printed.contains("Synthetic demonstration data"), "{printed}");
     for account in ["reception@demo", "manager@demo", "analyst@demo", "researcher@demo", "admin@demo"] {
         assert!(printed.contains(account), "demo sign-in for {account} printed: {printed}");
@@ -155,25 +119,16 @@ fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let browser = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        let sign_in = browser.get(format!("{url}/log")).send().await.expect("page");
-        assert!(sign_in.url().path().starts_with("/sign-in"), "pages need sign-in");
-        let html = sign_in.text().await.expect("html");
-        let csrf =
-            html.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf");
-        let form = [
-            ("csrf", csrf),
-            ("next", "/log"),
-            ("username", "admin@demo"),
-            ("password", "lantern-demo-password"),
-        ];
-        let page = browser.post(format!("{url}/sign-in")).form(&form).send().await.expect("sign in");
+        let gate = browser.get(served.url("/log")).send().await.expect("page");
+        assert!(gate.url().path().starts_with("/sign-in"), "pages need sign-in");
+        let page = sign_in(&browser, &served.url(""), "admin@demo", "lantern-demo-password").await;
         assert_eq!(page.url().path(), "/log");
         assert!(
             page.text().await.expect("html").contains("Synthetic demonstration data"),
             "labelled on the page"
         );
         let practices: serde_json::Value = browser
-            .get(format!("{url}/api/v1/practices"))
+            .get(served.url("/api/v1/practices"))
             .send()
             .await
             .expect("api")
@@ -182,9 +137,7 @@ fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
             .expect("json");
         assert_eq!(practices.as_array().map(Vec::len), Some(3));
     });
-    let pid = running.0.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
-    let status = running.0.wait().expect("wait");
+    let status = served.terminate();
     assert!(status.success(), "SIGTERM is a graceful stop, not a crash: {status:?}");
 }
 
@@ -192,8 +145,8 @@ fn demo_serves_pages_and_api_and_stops_gracefully_on_sigterm() {
 fn editing_an_audit_record_by_hand_makes_verify_fail_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "demo.db");
-    assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
-    let intact = lantern(&["audit", "verify", "--database", &db], &[]);
+    assert!(lantern_with(&["demo", "--no-serve", "--database", &db], &[]).status.success());
+    let intact = lantern_with(&["audit", "verify", "--database", &db], &[]);
     assert!(intact.status.success(), "{}", text(&intact.stderr));
     assert!(text(&intact.stdout).contains("audit trail intact"), "{}", text(&intact.stdout));
 
@@ -207,7 +160,7 @@ fn editing_an_audit_record_by_hand_makes_verify_fail_naming_it() {
             .expect("tamper");
         pool.close().await;
     });
-    let broken = lantern(&["audit", "verify", "--database", &db], &[]);
+    let broken = lantern_with(&["audit", "verify", "--database", &db], &[]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(text(&broken.stderr).contains("audit record 42"), "{}", text(&broken.stderr));
 }
@@ -216,8 +169,8 @@ fn editing_an_audit_record_by_hand_makes_verify_fail_naming_it() {
 fn rollups_check_finds_a_hand_edited_rollup_and_repair_fixes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = path(dir.path(), "demo.db");
-    assert!(lantern(&["demo", "--no-serve", "--database", &db], &[]).status.success());
-    let clean = lantern(&["rollups", "check", "--database", &db], &[]);
+    assert!(lantern_with(&["demo", "--no-serve", "--database", &db], &[]).status.success());
+    let clean = lantern_with(&["rollups", "check", "--database", &db], &[]);
     assert!(clean.status.success(), "{}", text(&clean.stderr));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
@@ -228,9 +181,9 @@ fn rollups_check_finds_a_hand_edited_rollup_and_repair_fixes_it() {
             .expect("edit");
         pool.close().await;
     });
-    let broken = lantern(&["rollups", "check", "--database", &db], &[]);
+    let broken = lantern_with(&["rollups", "check", "--database", &db], &[]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(text(&broken.stderr).contains("1 rollups differ"), "{}", text(&broken.stderr));
-    assert!(lantern(&["rollups", "check", "--repair", "--database", &db], &[]).status.success());
-    assert!(lantern(&["rollups", "check", "--database", &db], &[]).status.success());
+    assert!(lantern_with(&["rollups", "check", "--repair", "--database", &db], &[]).status.success());
+    assert!(lantern_with(&["rollups", "check", "--database", &db], &[]).status.success());
 }

@@ -3,20 +3,16 @@
 //! with SQL. Every practice, every breakdown and every row of it, both ways round: different code,
 //! same answers.
 
+mod support;
+
 use lantern_core::measures::default_hourly_costs;
 use serde_json::Value;
 use sqlx::{Connection, Row};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::process::Command;
+use support::ok;
 
 const DIMENSIONS: [&str; 8] =
     ["service", "task", "channel", "barrier", "age_band", "outcome", "approach", "helper"];
-
-fn lantern(args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_lantern")).args(args).output().expect("run lantern");
-    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).expect("utf-8")
-}
 
 /// Gini as the mean absolute difference over all ordered pairs, divided by twice the mean.
 fn pairwise_gini(values: &[f64]) -> f64 {
@@ -244,12 +240,12 @@ fn check_practice(csv_text: &str, report: &Value, practice: &str, reference: &Re
 fn reported_figures_match_an_independent_count_of_the_export() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("demo.db").to_string_lossy().into_owned();
-    lantern(&["demo", "--no-serve", "--database", &db]);
-    let csv_text = lantern(&["export", "episodes", "--database", &db]);
+    ok(&["demo", "--no-serve", "--database", &db]);
+    let csv_text = ok(&["export", "episodes", "--database", &db]);
     let reference = tokio::runtime::Runtime::new().expect("runtime").block_on(reference(&db));
     assert!(reference.list_sizes.len() >= 3, "the demo's practices: {:?}", reference.list_sizes);
     for practice in reference.list_sizes.keys() {
-        let report: Value = serde_json::from_str(&lantern(&[
+        let report: Value = serde_json::from_str(&ok(&[
             "report",
             "hidden-work",
             "--database",

@@ -6,6 +6,7 @@
 
 #[path = "../../lantern-import/tests/shared/mod.rs"]
 mod shared;
+mod support;
 
 use serde_json::Value;
 use shared::shared_data;
@@ -13,26 +14,13 @@ use sqlx::Connection;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Output};
+use support::{lantern, text};
 
 const SERVICES: [(&str, &str, &str, &str); 3] = [
     ("appointments", "Sys_Appts_Enbld", "Pat_Appts_Enbld", "Pat_Appts_Use"),
     ("prescriptions", "Sys_Presc_Enbld", "Pat_Presc_Enbld", "Pat_Presc_Use"),
     ("record", "Sys_DetCodeRec_Enbld", "Pat_DetCodeRec_Enbld", "Pat_DetCodeRec_Use"),
 ];
-
-fn lantern(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lantern"))
-        .args(args)
-        .env_remove("LANTERN_DATABASE")
-        .env("LANTERN_LOG", "warn")
-        .output()
-        .expect("run lantern")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// One practice-month of the raw file: field → (line, value as written).
 type Cells = HashMap<String, (usize, String)>;

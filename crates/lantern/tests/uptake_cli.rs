@@ -1,31 +1,18 @@
 //! `lantern import pomi`, `lantern import registrations` and `lantern report uptake` as a user runs them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn lantern(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lantern"))
-        .args(args)
-        .env_remove("LANTERN_DATABASE")
-        .env("LANTERN_LOG", "warn")
-        .output()
-        .expect("run lantern")
-}
+use support::{lantern, text};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../lantern-import/tests/fixtures/POMI_APR2018_to_SEP2018.first2000rows.csv")
+fn fixture() -> String {
+    support::fixture("POMI_APR2018_to_SEP2018.first2000rows.csv")
 }
 
 #[test]
 fn pomi_imports_once_reports_unchanged_after_and_feeds_the_uptake_report() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("u.db").to_string_lossy().into_owned();
-    let file = fixture().to_string_lossy().into_owned();
+    let file = fixture();
     let first = lantern(&["import", "pomi", &file, "--database", &db]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let out = text(&first.stdout);
@@ -143,9 +130,8 @@ fn registrations_import_and_say_what_they_read() {
 fn online_consultations_report_per_1000_from_the_sums_in_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("oc.db").to_string_lossy().into_owned();
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../lantern-import/tests/fixtures/oc_submissions_by_practice.sample.csv");
-    let imported = lantern(&["import", "oc", &file.to_string_lossy(), "--database", &db]);
+    let file = support::fixture("oc_submissions_by_practice.sample.csv");
+    let imported = lantern(&["import", "oc", &file, "--database", &db]);
     assert!(imported.status.success(), "{}", text(&imported.stderr));
 
     // The same figures worked out here from the raw long-format rows.

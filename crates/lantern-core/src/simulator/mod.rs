@@ -44,7 +44,10 @@ use serde::{Deserialize, Serialize};
 
 pub use observation::{demo_observation, DemoObservation, DemoSession, DEMO_STUDY_NAME};
 pub use pcn::{DEMO_ICB, DEMO_PCN, DEMO_PRACTICES};
-pub use uptake::{demo_uptake, DemoUptake, DEMO_REGION, DEMO_SUB_ICB, LAGGING_PEER};
+pub use uptake::{
+    demo_online_consultations, demo_uptake, DemoOnlineConsultations, DemoUptake, DEMO_OFFER_STEP,
+    DEMO_REGION, DEMO_SUB_ICB, LAGGING_PEER,
+};
 
 /// Shown wherever demonstration data is shown, so nobody mistakes it for a real practice's workload.
 pub use arrangements::{demo_arrangements, is_demo_staff};

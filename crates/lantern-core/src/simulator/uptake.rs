@@ -9,7 +9,7 @@
 
 use super::{DemoPcn, SimulationParameters, DEMO_ICB, DEMO_PCN};
 use crate::uptake::{
-    AgeBandCount, Deprivation, OrgKind, PomiField, PomiValues, PracticeMonth, PracticePlace, Sex,
+    AgeBandCount, Deprivation, OcMonth, OrgKind, PomiField, PomiValues, PracticeMonth, PracticePlace, Sex,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -150,6 +150,69 @@ pub fn demo_uptake(params: &SimulationParameters, pcn: &DemoPcn) -> DemoUptake {
     demo
 }
 
+const OC_STREAM: u64 = 4;
+/// Months of synthetic online consultation data, ending with the demo's last month.
+pub const DEMO_OC_MONTHS: i32 = 36;
+/// The demo's support offer starts this many months before the demo's last month.
+pub const DEMO_OFFER_MONTHS_BEFORE_END: i32 = 6;
+/// The effect built into the demo: extra online consultation submissions per 1,000 patients a month at
+/// the first demo practice from the month its offer starts.
+pub const DEMO_OFFER_STEP: f64 = 9.0;
+
+/// The demo's synthetic online consultation months and the support offer whose effect they carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoOnlineConsultations {
+    pub months: Vec<OcMonth>,
+    /// The first demo practice: the one running the offer.
+    pub offer_practice: String,
+    /// The first day of the month the offer starts.
+    pub offer_start: jiff::civil::Date,
+}
+
+/// Online consultation submissions for the demo's twenty practices over [`DEMO_OC_MONTHS`] months:
+/// per 1,000 patients, a practice's own level, a rise of 0.3 a month, a winter peak and noise (sd 1.5),
+/// plus [`DEMO_OFFER_STEP`] at the first demo practice from its offer's start. Registered counts are the
+/// practices' list sizes. Drawn on a stream of its own, so the POMI months are unchanged.
+pub fn demo_online_consultations(params: &SimulationParameters, pcn: &DemoPcn) -> DemoOnlineConsultations {
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    rng.set_stream(UPTAKE_STREAM);
+    let peers = peers(pcn, &mut rng);
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    rng.set_stream(OC_STREAM);
+    let end = crate::effect::Month::of(params.end);
+    let first = end.plus(1 - DEMO_OC_MONTHS);
+    let start = end.plus(-DEMO_OFFER_MONTHS_BEFORE_END);
+    let offer_practice = peers.first().map(|p| p.code.clone()).unwrap_or_default();
+    let mut months = Vec::new();
+    for peer in &peers {
+        let level = 30.0 + 20.0 * rng.gen::<f64>();
+        for i in 0..DEMO_OC_MONTHS {
+            let month = first.plus(i);
+            let season = 5.0 * (2.0 * std::f64::consts::PI * f64::from(month.month()) / 12.0).cos();
+            let (u, v): (f64, f64) = (1.0 - rng.gen::<f64>(), rng.gen());
+            let noise = 1.5 * (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos();
+            let step = if peer.code == offer_practice && month >= start { DEMO_OFFER_STEP } else { 0.0 };
+            let rate = (level + 0.3 * f64::from(i) + season + noise + step).max(0.0);
+            months.push(OcMonth {
+                period: month.to_string(),
+                practice: peer.code.clone(),
+                supplier: "SYNTHETIC".to_owned(),
+                capability: Some(1),
+                participation: Some(1),
+                system_usage: Some(1),
+                total_submissions: Some((rate * peer.list as f64 / 1_000.0).round() as i64),
+                clinical: None,
+                admin: None,
+                other: None,
+                patients_registered: Some(peer.list),
+            });
+        }
+    }
+    let offer_start =
+        jiff::civil::Date::new(start.year() as i16, start.month() as i8, 1).unwrap_or(params.end);
+    DemoOnlineConsultations { months, offer_practice, offer_start }
+}
+
 fn month(rng: &mut ChaCha8Rng, peer: &Peer, period: &str, list: i64, share: f64) -> PracticeMonth {
     let of = |f: f64| (list as f64 * f).round() as i64;
     let total = of(share);
@@ -233,6 +296,45 @@ mod tests {
         );
         assert_eq!(a.age_bands.len(), 20 * 40);
         assert!(a.names.iter().all(|(_, _, name)| name.ends_with("(synthetic)")));
+    }
+
+    #[test]
+    fn the_demo_offer_shows_its_built_in_effect_against_matched_peers() {
+        use crate::effect::oc::{latest_list_size, match_peers, oc_method_changes, oc_series, PeerCandidate};
+        use crate::effect::{estimate, Month, Panel};
+        let params = SimulationParameters::default();
+        let pcn = demo_pcn(&params);
+        let oc = demo_online_consultations(&params, &pcn);
+        assert_eq!(oc, demo_online_consultations(&params, &pcn), "deterministic");
+        assert_eq!(oc.months.len(), 20 * 36);
+        assert_eq!(
+            (oc.months[0].period.as_str(), oc.offer_start.to_string().as_str()),
+            ("2023-11", "2026-04-01")
+        );
+        // Matched as `lantern report effect` matches: same ICB, similar list, same IMD quintile.
+        let uptake = demo_uptake(&params, &pcn);
+        let quintiles = crate::uptake::equity::deprivation_quintiles(&uptake.deprivation, 2019).of;
+        let candidate = |practice: &str| PeerCandidate {
+            practice: practice.to_owned(),
+            icb: Some(crate::simulator::DEMO_ICB.to_owned()),
+            list_size: latest_list_size(practice, &oc.months),
+            quintile: quintiles.get(practice).copied(),
+            supplier: Some("SYNTHETIC".to_owned()),
+        };
+        let candidates: Vec<PeerCandidate> = uptake.places.iter().map(|p| candidate(&p.practice)).collect();
+        let peers = match_peers(&candidate(&oc.offer_practice), &candidates, &Default::default());
+        assert!(!peers.is_empty());
+        let effect = estimate(&Panel {
+            practice: oc_series(&oc.offer_practice, &oc.months),
+            peers: peers.iter().map(|p| oc_series(p, &oc.months)).collect(),
+            start: Month::of(oc.offer_start),
+            list_size: latest_list_size(&oc.offer_practice, &oc.months),
+            method_changes: oc_method_changes(),
+        });
+        for outcome in [&effect.interrupted_time_series, &effect.difference_in_differences] {
+            let e = outcome.estimate().unwrap_or_else(|| panic!("an estimate: {outcome:?}"));
+            assert!(e.interval.contains(DEMO_OFFER_STEP) && e.interval.low > 0.0, "{e:?}");
+        }
     }
 
     #[test]

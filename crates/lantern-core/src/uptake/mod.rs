@@ -11,7 +11,9 @@
 //! - [`peers`] (percentile among practices), [`trend`] (change over time), [`oc`] (online
 //!   consultations), [`equity`] (deprivation quintiles, residuals), [`age`] (older patients' share) and
 //!   [`beside`] (hidden work next to uptake).
+//! - [`access`]: how patients reach the practice today (appointments by mode, telephony).
 
+pub mod access;
 pub mod age;
 pub mod beside;
 pub mod equity;

@@ -12,6 +12,16 @@ use super::{OcMonth, PracticePlace};
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// The first month (`YYYY-MM`) NHS England counted online consultation submissions under the method
+/// it introduced in April 2024; months before it are not comparable with months from it on.
+pub const METHOD_CHANGE: &str = "2024-04";
+
+/// Whether a series running from `first` to `last` (`YYYY-MM`, inclusive) has months on both sides of
+/// the April 2024 method change: a trend or effect across it cannot be read as a change in use alone.
+pub fn spans_method_change(first: &str, last: &str) -> bool {
+    first < METHOD_CHANGE && last >= METHOD_CHANGE
+}
+
 /// A numerator and denominator summed over the practices that gave both.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Ratio {

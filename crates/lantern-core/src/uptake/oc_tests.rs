@@ -108,3 +108,12 @@ proptest! {
         prop_assert_eq!(sum(&|c| c.clinical_of_total.numerator), england.clinical_of_total.numerator);
     }
 }
+
+#[test]
+fn a_series_spans_the_april_2024_method_change_only_with_months_on_both_sides() {
+    use super::spans_method_change;
+    assert!(spans_method_change("2023-04", "2024-04"));
+    assert!(spans_method_change("2024-03", "2025-02"));
+    assert!(!spans_method_change("2024-04", "2025-03"));
+    assert!(!spans_method_change("2023-04", "2024-03"));
+}

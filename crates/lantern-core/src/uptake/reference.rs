@@ -160,6 +160,9 @@ pub enum ReferenceQuirk {
     UnknownCode,
     /// Written as a date (`YYYYMMDD`) but no such day (`20190231`): kept as unknown (NULL).
     ImpossibleDate,
+    /// Parts that should add up to a published whole do not (telephony outcomes against inbound
+    /// calls, call backs made against requested): kept as published.
+    SumMismatch,
 }
 
 impl ReferenceQuirk {
@@ -173,6 +176,7 @@ impl ReferenceQuirk {
             ReferenceQuirk::NegativeValue => "negative_value",
             ReferenceQuirk::UnknownCode => "unknown_code",
             ReferenceQuirk::ImpossibleDate => "impossible_date",
+            ReferenceQuirk::SumMismatch => "sum_mismatch",
         }
     }
 }

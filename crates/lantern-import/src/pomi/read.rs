@@ -12,7 +12,22 @@ use lantern_core::ods::OdsCode;
 use lantern_core::uptake::PomiField;
 use std::io::Read;
 
+/// Records handed from the reading thread to the checking thread at a time.
+const BATCH: usize = 2_048;
+
+/// A batch of records with the line each starts on; only the first `filled` are this batch's.
+struct Batch {
+    records: Vec<ByteRecord>,
+    lines: Vec<u64>,
+    filled: usize,
+}
+
 /// Reads and checks a whole file into a [`Tally`], or returns every problem found.
+///
+/// Two threads share the work: this one splits the CSV into records (and finds their lines), a
+/// second checks them and adds them to the tally, in the file's order, so problems come back in the
+/// same order and with the same lines as when one thread did both. Batches are reused, so the
+/// memory held stays a few batches of records.
 pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
     let mut reader = csv_reader(input);
     let mut record = ByteRecord::new();
@@ -23,25 +38,63 @@ pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
         }
         Err(e) => return Err(ImportErrors::single(1, None, format!("Could not read the file: {e}"))),
     };
-    let mut tally = Tally::new(header.org_kind);
-    let mut cache = Cache::default();
-    let mut errors = ImportErrors::default();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                tally.rows_read += 1;
-                let line = start_line(&mut reader, &record);
-                if let Err(row_errors) = add_row(&mut tally, &header, &record, line, &mut cache) {
-                    row_errors.into_iter().for_each(|e| errors.push(e));
+    let header = &header;
+    let (tally, mut errors, read_error) = std::thread::scope(|scope| {
+        let (full, to_check) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (empty, spare) = std::sync::mpsc::channel::<Batch>();
+        let checker = scope.spawn(move || {
+            let mut tally = Tally::new(header.org_kind);
+            let mut cache = Cache::default();
+            let mut errors = ImportErrors::default();
+            for batch in to_check {
+                let rows = batch.records.iter().zip(&batch.lines).take(batch.filled);
+                for (record, &line) in rows {
+                    tally.rows_read += 1;
+                    if let Err(row_errors) = add_row(&mut tally, header, record, line, &mut cache) {
+                        row_errors.into_iter().for_each(|e| errors.push(e));
+                    }
+                }
+                // The reader may have finished already; then the batch is simply dropped.
+                let _ = empty.send(batch);
+            }
+            (tally, errors)
+        });
+        let new_batch =
+            || Batch { records: vec![ByteRecord::new(); BATCH], lines: vec![0; BATCH], filled: 0 };
+        let mut batch = new_batch();
+        let mut read_error = None;
+        loop {
+            let at = batch.filled;
+            match reader.read_byte_record(&mut batch.records[at]) {
+                Ok(false) => break,
+                Ok(true) => {
+                    batch.lines[at] = start_line(&mut reader, &batch.records[at]);
+                    batch.filled += 1;
+                    if batch.filled == BATCH {
+                        let next = spare.try_recv().unwrap_or_else(|_| new_batch());
+                        if full.send(std::mem::replace(&mut batch, Batch { filled: 0, ..next })).is_err() {
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    let line = reader.position().line();
+                    read_error = Some(RowError::new(line, None, format!("Could not read the file: {e}")));
+                    break;
                 }
             }
-            Err(e) => {
-                let line = reader.position().line();
-                errors.push(RowError::new(line, None, format!("Could not read the file: {e}")));
-                break;
-            }
         }
+        if batch.filled > 0 {
+            let _ = full.send(batch);
+        }
+        drop(full);
+        match checker.join() {
+            Ok((tally, errors)) => (tally, errors, read_error),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    if let Some(error) = read_error {
+        errors.push(error);
     }
     if tally.rows_read == 0 && errors.is_empty() {
         errors.push(RowError::new(2, None, "The file has a header row but no data rows"));

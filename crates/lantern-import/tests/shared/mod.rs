@@ -3,6 +3,8 @@
 //! absent, and fails under CI).
 #![allow(dead_code)] // each test file uses its own subset
 
+use lantern_core::audit::Actor;
+use lantern_store::testing::{self, TestDatabase};
 use std::path::{Path, PathBuf};
 
 pub fn fixture(name: &str) -> PathBuf {
@@ -24,4 +26,34 @@ pub fn shared_data(file: &str) -> Option<PathBuf> {
         path.display()
     ));
     None
+}
+
+/// A fresh SQLite database, and a PostgreSQL one when a server is reachable.
+pub async fn stores() -> Vec<TestDatabase> {
+    let mut stores = vec![testing::sqlite().await];
+    stores.extend(testing::postgres().await);
+    stores
+}
+
+pub fn actor() -> Actor {
+    Actor::system("test")
+}
+
+/// The records of a CSV (header included when it has one), as text, read independently of the
+/// importers so a test can work its expectations out a second way.
+pub fn records(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes)
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// `name` written to a temporary folder (kept alive by the returned handle).
+pub fn temp_file(name: &str, contents: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).expect("write");
+    (dir, path)
 }

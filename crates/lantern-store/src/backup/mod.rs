@@ -11,6 +11,7 @@ mod pg_url;
 mod postgres;
 mod sqlite;
 
+use crate::error::busy;
 use crate::{DatabaseLocation, Store, StoreError};
 use lantern_core::audit::{Actor, AuditEntry, ChainBreak};
 use std::path::{Path, PathBuf};
@@ -128,14 +129,6 @@ async fn record(store: &Store, entry: AuditEntry) -> Result<(), BackupError> {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20 * attempts)).await;
     }
-}
-
-/// SQLITE_BUSY or SQLITE_LOCKED, with any extended code.
-fn busy(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .and_then(|code| code.parse::<i64>().ok())
-        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// The audit record of a backup (in the database copied, after the copy) or of a restore (in the

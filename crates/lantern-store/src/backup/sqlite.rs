@@ -85,7 +85,13 @@ async fn open_read_only(path: &Path) -> Result<Store, BackupError> {
     sqlx::any::install_default_drivers();
     let url = format!("sqlite://{}?mode=ro", path.display());
     let pool = AnyPoolOptions::new().max_connections(1).connect(&url).await?;
-    Ok(Store { pool, backend: Backend::Sqlite, write_lock: Default::default() })
+    Ok(Store {
+        pool,
+        backend: Backend::Sqlite,
+        write_lock: Default::default(),
+        group: Default::default(),
+        settings_cache: Default::default(),
+    })
 }
 
 /// Proves a freshly written backup: intact, known migrations, audit chain unbroken.
@@ -93,7 +99,7 @@ pub(super) async fn check_copy(path: &Path, name: &str) -> Result<BackupContents
     check_file(path, name, false).await?;
     let store = open_read_only(path).await?;
     let proven = super::prove(&store, name).await;
-    store.close().await;
+    release(store).await;
     proven
 }
 
@@ -116,7 +122,7 @@ pub(super) async fn restore(file: &Path, target: &Path, replace: bool) -> Result
         Ok::<_, BackupError>(contents)
     }
     .await;
-    store.close().await;
+    release(store).await;
     let contents = proven?;
     let has = fold_journal(partial.path()).await?;
 
@@ -138,9 +144,17 @@ pub(super) async fn restore(file: &Path, target: &Path, replace: bool) -> Result
     })
 }
 
+/// Closes a store and drops it. sqlx's `Pool::close` can return while a connection is still on its
+/// way back to the pool, and that connection then sits in the closed pool's idle queue, holding the
+/// file open for as long as the pool lives (sqlx issue 3217). Dropping the last handle frees it.
+async fn release(store: Store) {
+    store.close().await;
+    drop(store);
+}
+
 /// Folds the write-ahead log that opening a copy made back into the one file; returns how many
-/// migrations it now has. The pool's connections may take a moment to let go of the file after it
-/// is closed, so a busy answer is tried again.
+/// migrations it now has. A connection of the released pool may take a moment to let go of the
+/// file, so a busy answer is tried again.
 async fn fold_journal(path: &Path) -> Result<i64, BackupError> {
     let mut attempts = 0;
     loop {

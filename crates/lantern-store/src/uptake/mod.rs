@@ -9,7 +9,7 @@ mod reference;
 mod totals;
 mod write;
 
-pub use reference::{ImdRow, ReferenceBatch, ReferenceRowCounts};
+pub use reference::{AccessRowCounts, AppointmentShare, ImdRow, ReferenceBatch, ReferenceRowCounts};
 pub use write::{PomiBatch, RegistrationRow, UptakeWriteSummary};
 
 use crate::StoreError;

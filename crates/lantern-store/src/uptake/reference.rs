@@ -6,9 +6,13 @@
 //! importing the same file twice changes nothing.
 
 pub(super) mod batch;
+#[macro_use]
+mod tables;
+mod access;
 mod of_practice;
 mod read;
-mod tables;
+
+pub use access::{AccessRowCounts, AppointmentShare};
 
 use self::batch::{delete_units, insert_flags, insert_rows, upsert_names};
 use self::tables::Table;

@@ -3,6 +3,7 @@
 //! same file twice changes nothing; a row whose content differs replaces the stored one, with its flags.
 
 use super::reference::batch::{insert_flags, insert_rows, upsert_names};
+use super::totals::refresh_totals;
 use super::{bind_month, pomi_columns, practice_month, UptakeFlag, UptakeName};
 use crate::audit::append;
 use crate::{Store, StoreError};
@@ -88,6 +89,8 @@ impl Store {
             .collect();
         insert_flags(&mut w.tx, self.backend, &flags, true).await?;
         upsert_names(&mut w.tx, self.backend, batch.names).await?;
+        let touched: BTreeSet<&str> = changed.iter().map(|m| m.period.as_str()).collect();
+        refresh_totals(&mut w.tx, &touched.into_iter().collect::<Vec<_>>()).await?;
         let detail = serde_json::json!({ "file": batch.file, "stored": summary });
         append(&mut w.tx, self.backend, AuditEntry::new(actor, "import.pomi").after(&detail)).await?;
         w.commit().await?;

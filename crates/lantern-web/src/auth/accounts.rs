@@ -1,7 +1,7 @@
 //! Creating accounts, shared by the admin API and `lantern user add`.
 
 use super::password::hash_password;
-use crate::ApiError;
+use crate::http::error::ApiError;
 use lantern_core::access::{check_password, parse_username, Role, User};
 use lantern_core::audit::Actor;
 use lantern_core::ods::OdsCode;

@@ -1,9 +1,8 @@
 //! Who is asking: sessions for people in browsers, bearer tokens for programs. Every request passes
-//! through [`authenticate`]; each route then declares who may use it in [`routes`].
+//! through [`authenticate`]; each route then declares who may use it in the route table (`access::routes`).
 
 mod accounts;
 mod password;
-pub mod routes;
 mod secrets;
 pub mod session;
 

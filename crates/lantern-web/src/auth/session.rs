@@ -1,7 +1,8 @@
 //! Finding the person behind a request: a session cookie (browsers) or a bearer token (programs).
 
 use super::secrets::hash_secret;
-use crate::{ApiError, AppState};
+use crate::http::error::ApiError;
+use crate::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -128,7 +129,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 /// Attaches the [`CurrentUser`] (if any) and [`Client`] to every request. An invalid bearer token is
 /// refused outright; an expired session simply counts as signed out.
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let client = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let client = peer.map(|ip| state.proxies.client(ip, request.headers()).to_string());
     request.extensions_mut().insert(Client(client.clone()));
     let found = match bearer(request.headers()) {
         Some(token) => match from_token(&state, &token, client).await {
@@ -156,7 +158,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 async fn with_reach(state: &AppState, user: User) -> Result<Vec<OdsCode>, ApiError> {
-    let all: Vec<_> = state.store.list_practices().await?.into_iter().map(|(p, _)| p).collect();
+    let all: Vec<_> = state.store.practices_cached().await?.iter().map(|(p, _)| p.clone()).collect();
     Ok(user.visible_practices(&all))
 }
 

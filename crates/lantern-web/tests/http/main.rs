@@ -1,18 +1,62 @@
 //! One integration-test binary for everything over HTTP (one link step instead of one per file).
 
-mod account_pages;
-mod api;
+/// Each named test (`async fn name(app: TestApp)`) runs once on SQLite and once on PostgreSQL.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                super::$name(crate::common::TestApp::spawn(lantern_store::testing::sqlite().await).await).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = lantern_store::testing::postgres().await {
+                    super::$name(crate::common::TestApp::spawn(db).await).await;
+                }
+            })*
+        }
+    };
+}
+
+mod accounts {
+    mod pages;
+}
+mod audit {
+    mod pages;
+}
 mod common;
-mod dashboard_pages;
-mod free_text;
-mod free_text_pages;
+mod episodes {
+    mod api;
+    mod pages;
+}
+mod free_text {
+    mod api;
+    mod pages;
+}
 mod fuzz;
-mod guide_pages;
-mod measures;
-mod observation;
-mod observe_pages;
-mod ownership_pages;
-mod pages;
+mod guides {
+    mod api;
+    mod leaflets;
+    mod pages;
+}
+mod measures {
+    mod api;
+    mod pages;
+}
+mod observation {
+    mod api;
+    mod pages;
+}
+mod ownership {
+    mod pages;
+}
 mod security;
-mod strategy_pages;
-mod uptake_pages;
+mod settings {
+    mod pages;
+}
+mod strategy {
+    mod pages;
+}
+mod uptake {
+    mod pages;
+}

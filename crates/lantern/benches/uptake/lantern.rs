@@ -52,13 +52,19 @@ pub fn database_files(database: &Path) -> Vec<PathBuf> {
     ["", "-wal", "-shm"].iter().map(|s| PathBuf::from(format!("{}{s}", database.display()))).collect()
 }
 
+/// An import into a new SQLite file at `database`.
 pub fn import(dir: &Path, file: &Path, database: &Path) -> Import {
     for path in database_files(database) {
         let _ = std::fs::remove_file(path);
     }
+    import_into(dir, file, database.as_os_str())
+}
+
+/// An import into `database` as `--database` takes it (a new PostgreSQL database's URL, say).
+pub fn import_into(dir: &Path, file: &Path, database: &std::ffi::OsStr) -> Import {
     let (seconds, peak_kb, stdout) = run_lantern(
         dir,
-        &["import".as_ref(), "pomi".as_ref(), file.as_os_str(), "--database".as_ref(), database.as_os_str()],
+        &["import".as_ref(), "pomi".as_ref(), file.as_os_str(), "--database".as_ref(), database],
     );
     let took = stdout.lines().find_map(|l| l.strip_prefix("took ")?.strip_suffix(" s")?.trim().parse().ok());
     let summary = stdout
@@ -110,8 +116,8 @@ async fn timed(store: &Store, period: Option<&str>, iterations: usize, warmup: u
     sorted(ms)
 }
 
-pub async fn tables(database: &Path, settings: &Settings) -> Tables {
-    let store = Store::connect(&DatabaseLocation::Sqlite(database.to_owned())).await.expect("open the store");
+pub async fn tables(database: &DatabaseLocation, settings: &Settings) -> Tables {
+    let store = Store::connect(database).await.expect("open the store");
     let period = match &settings.period {
         Some(p) => p.clone(),
         None => store.uptake_periods().await.expect("periods").pop().expect("the import stored a month"),

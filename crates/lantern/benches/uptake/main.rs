@@ -44,7 +44,8 @@ mod report;
 
 use compare::{comparable, differences};
 use duck::{duck, extract, Duck};
-use lantern::{database_files, import, run_lantern, tables};
+use lantern::{database_files, import, import_into, run_lantern, tables};
+use lantern_store::DatabaseLocation;
 use machine::{mb, percentile, sorted};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -195,7 +196,7 @@ fn main() {
 
     // 2. The England table, in-process, from the last import's database.
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    let mine = runtime.block_on(tables(&database, &settings));
+    let mine = runtime.block_on(tables(&DatabaseLocation::Sqlite(database.clone()), &settings));
     println!(
         "\n== Lantern England table: Store::uptake_totals(Level::England), summed in SQLite, in-process"
     );
@@ -221,6 +222,10 @@ fn main() {
         mine.all_months_ms.last().copied().unwrap_or(f64::NAN),
         mine.all_months_ms.len()
     );
+
+    // 2b. The same on PostgreSQL, when the store's test server is there: the same imports, each into
+    // a new database on that server, and the same England tables, which must equal SQLite's.
+    failed |= postgres(dir, &settings, &runtime, &mine);
 
     // 3. DuckDB, four runs, one at a time.
     println!("\n== DuckDB: bench/duckdb_uptake.py, a process per run");
@@ -305,4 +310,79 @@ fn main() {
         eprintln!("\nFAILED: see the messages above");
         std::process::exit(1);
     }
+}
+
+/// The PostgreSQL rows: imports into new databases on the store's test server and the England tables
+/// read from the last. Returns true when its tables differ from SQLite's. Skipped (saying so) when
+/// `LANTERN_BENCH_POSTGRES=0` or no server answers.
+fn postgres(
+    dir: &Path,
+    settings: &Settings,
+    runtime: &tokio::runtime::Runtime,
+    sqlite: &lantern::Tables,
+) -> bool {
+    println!("\n== PostgreSQL: the same imports (`--database postgres://…`, a new database each run) and England tables");
+    if std::env::var("LANTERN_BENCH_POSTGRES").is_ok_and(|v| v.trim() == "0") {
+        println!("  skipped (LANTERN_BENCH_POSTGRES=0)");
+        return false;
+    }
+    let mut imports = Vec::new();
+    let mut last = None;
+    for run in 1..=settings.runs {
+        let Some(db) = runtime.block_on(lantern_store::testing::postgres()) else {
+            println!(
+                "  skipped (no PostgreSQL server answered: LANTERN_TEST_POSTGRES_URL, else 127.0.0.1:5432)"
+            );
+            return false;
+        };
+        runtime.block_on(db.store.close());
+        let DatabaseLocation::Postgres(url) = &db.location else {
+            unreachable!("testing::postgres is PostgreSQL")
+        };
+        let import = import_into(dir, &settings.file, std::ffi::OsStr::new(url.as_str()));
+        println!(
+            "  run {run}          {:.2} s wall, peak {} MB (the lantern process; the server's memory is not counted); the importer's own \"took\": {}",
+            import.seconds,
+            import.peak_kb.map_or_else(|| "-".into(), mb),
+            import.took.map_or_else(|| "-".into(), |t| format!("{t:.2} s"))
+        );
+        imports.push(import.seconds);
+        last = Some(db.location);
+    }
+    let imports = sorted(imports);
+    println!("  import         median {:.2} s, min {:.2} s", percentile(&imports, 0.5), imports[0]);
+    let Some(location) = last else { return false };
+    let theirs = runtime.block_on(tables(&location, settings));
+    println!(
+        "  England table  {}: p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({} runs); all months p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        theirs.period,
+        percentile(&theirs.one_month_ms, 0.5),
+        percentile(&theirs.one_month_ms, 0.95),
+        theirs.one_month_ms.last().copied().unwrap_or(f64::NAN),
+        theirs.one_month_ms.len(),
+        percentile(&theirs.all_months_ms, 0.5),
+        percentile(&theirs.all_months_ms, 0.95),
+        theirs.all_months_ms.last().copied().unwrap_or(f64::NAN),
+    );
+    let mut found = Vec::new();
+    differences(
+        "one month",
+        &Value::Array(comparable(&sqlite.one_month)),
+        &Value::Array(comparable(&theirs.one_month)),
+        &mut found,
+    );
+    differences(
+        "all months",
+        &Value::Array(comparable(&sqlite.all_months)),
+        &Value::Array(comparable(&theirs.all_months)),
+        &mut found,
+    );
+    println!(
+        "  tables against SQLite's: {}",
+        if found.is_empty() { "MATCH".to_owned() } else { format!("MISMATCH ({} differences)", found.len()) }
+    );
+    for difference in found.iter().take(10) {
+        eprintln!("    MISMATCH {difference}");
+    }
+    !found.is_empty()
 }

@@ -5,51 +5,12 @@ mod postgres;
 mod refusals;
 mod round_trip;
 mod serving;
+#[path = "../support/mod.rs"]
+mod support;
 
 use sqlx::{ConnectOptions, Connection};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-pub const LANTERN: &str = env!("CARGO_BIN_EXE_lantern");
-
-pub fn lantern(args: &[&str]) -> Output {
-    Command::new(LANTERN)
-        .args(args)
-        .env_remove("LANTERN_DATABASE")
-        .env_remove("LANTERN_LISTEN")
-        .env("LANTERN_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run lantern")
-}
-
-/// Runs lantern and fails the test, showing its output, unless it succeeds.
-pub fn ok(args: &[&str]) -> String {
-    let output = lantern(args);
-    assert!(
-        output.status.success(),
-        "lantern {args:?} failed ({}):\n{}{}",
-        output.status,
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-    text(&output.stdout)
-}
-
-/// Runs lantern, expects it to fail, and returns what it printed on standard error.
-pub fn refused(args: &[&str]) -> String {
-    let output = lantern(args);
-    assert!(!output.status.success(), "lantern {args:?} should have failed:\n{}", text(&output.stdout));
-    text(&output.stderr)
-}
-
-pub fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-pub fn path(dir: &Path, name: &str) -> String {
-    dir.join(name).to_string_lossy().into_owned()
-}
+pub use support::{lantern, ok, path, refused, text};
 
 /// What a practice manager would check came back: the episodes, the minutes the dashboard adds up
 /// (current versions of undeleted episodes, per practice), and the audit trail.

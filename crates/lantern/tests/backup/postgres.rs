@@ -5,12 +5,11 @@ use super::*;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor, Row};
 
-/// A new empty database on the test server, or None (saying why) where there is no server outside CI.
-async fn new_database(admin: &AnyPool, server: &str, purpose: &str) -> String {
-    let name = format!("lantern_backup_{purpose}_{}", uuid::Uuid::new_v4().simple());
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
-    let (base, _) = server.rsplit_once('/').expect("a server URL with a database");
-    format!("{base}/{name}")
+/// A new empty database on the test server, named `lantern_backup_{purpose}_…`.
+async fn new_database(purpose: &str) -> String {
+    super::support::postgres::empty_database(&format!("backup_{purpose}"))
+        .await
+        .expect("the test server answered a moment ago")
 }
 
 async fn pg_figures(url: &str) -> Figures {
@@ -31,12 +30,12 @@ async fn pg_figures(url: &str) -> Figures {
     figures
 }
 
-async fn admin() -> Option<(AnyPool, String)> {
+async fn admin() -> Option<AnyPool> {
     let server = lantern_store::testing::postgres_server_url()?;
     sqlx::any::install_default_drivers();
     let admin =
         AnyPoolOptions::new().max_connections(1).connect(&server).await.expect("connect to PostgreSQL");
-    Some((admin, server))
+    Some(admin)
 }
 
 async fn database_names(admin: &AnyPool, like: &str) -> Vec<String> {
@@ -49,9 +48,9 @@ async fn database_names(admin: &AnyPool, like: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_demo_round_trips_through_pg_dump_and_pg_restore() {
-    let Some((admin, server)) = admin().await else { return };
+    let Some(admin) = admin().await else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let source = new_database(&admin, &server, "source").await;
+    let source = new_database("source").await;
     ok(&["demo", "--no-serve", "--database", &source]);
     let original = pg_figures(&source).await;
     assert_demo_sized(&original);
@@ -66,7 +65,7 @@ async fn the_demo_round_trips_through_pg_dump_and_pg_restore() {
     assert!(refused(&["backup", "--database", &source, "--to", &dump]).contains("already exists"));
 
     // Into an empty database; then again over it, which keeps the first under a new name.
-    let target = new_database(&admin, &server, "target").await;
+    let target = new_database("target").await;
     let target_name = target.rsplit('/').next().expect("name").to_owned();
     ok(&["restore", "--from", &dump, "--to", &target]);
     let verified = ok(&["audit", "verify", "--database", &target]);
@@ -111,9 +110,9 @@ async fn the_demo_round_trips_through_pg_dump_and_pg_restore() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pg_backup_that_does_not_verify_is_reported_failed() {
-    let Some((admin, server)) = admin().await else { return };
+    let Some(admin) = admin().await else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let source = new_database(&admin, &server, "tampered").await;
+    let source = new_database("tampered").await;
     ok(&["migrate", "--database", &source]);
     for _ in 0..3 {
         ok(&["export", "episodes", "--database", &source, "-o", &path(dir.path(), "ignored.csv")]);

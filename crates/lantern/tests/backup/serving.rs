@@ -1,68 +1,16 @@
 //! A backup taken while `lantern serve` is answering and writing is one consistent moment, and a
 //! restore refuses to replace the database under a running server.
 
+use super::support::serving::{api_token, Server};
 use super::*;
-use lantern_core::audit::Actor;
 use lantern_store::{DatabaseLocation, Store};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const PRACTICE: &str = "Y99901";
 const NOTE: &str = "backup test";
-
-/// `lantern serve` on a database, killed when dropped so a failing test leaves no server behind.
-struct Server {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Server {
-    fn start(database: &str) -> Self {
-        let mut child = Command::new(LANTERN)
-            .args(["serve", "--database", database, "--listen", "127.0.0.1:0"])
-            .env("LANTERN_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start lantern serve");
-        let stdout = child.stdout.take().expect("piped");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(rest) = line.split("Lantern is serving at ").nth(1) {
-                    let _ = tx.send(
-                        rest.split_whitespace().next().unwrap_or_default().trim_end_matches('/').to_owned(),
-                    );
-                }
-            }
-        });
-        let base = rx.recv_timeout(Duration::from_secs(120)).expect("lantern serve announced its address");
-        Self { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A bearer token for the demo's reception account, written before the server opens the database.
-async fn api_token(database: &str) -> String {
-    let store = Store::connect(&DatabaseLocation::Sqlite(database.into())).await.expect("open");
-    let (user, _) = store.user_for_sign_in("reception@demo").await.expect("look up").expect("demo account");
-    let token = lantern_web::auth::new_secret();
-    let hash = lantern_web::auth::hash_secret(&token);
-    store.create_api_token(&user, "backup test", &hash, &Actor::system("backup test")).await.expect("token");
-    store.close().await;
-    token
-}
 
 async fn get(client: &reqwest::Client, url: String) -> serde_json::Value {
     client.get(url).send().await.expect("GET").error_for_status().expect("200").json().await.expect("JSON")
@@ -89,17 +37,19 @@ async fn a_backup_taken_while_the_server_writes_is_one_consistent_moment() {
     let (db, copy, restored) =
         (path(dir.path(), "live.db"), path(dir.path(), "copy.db"), path(dir.path(), "restored.db"));
     ok(&["demo", "--no-serve", "--database", &db]);
-    let token = api_token(&db).await;
-    let server = Server::start(&db);
+    let store = Store::connect(&DatabaseLocation::Sqlite(db.clone().into())).await.expect("open");
+    let token = api_token(&store, "reception@demo", "backup test").await;
+    store.close().await;
+    let server = Server::start(&db, None);
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert(reqwest::header::AUTHORIZATION, format!("Bearer {token}").parse().expect("header"));
     let client = reqwest::Client::builder().default_headers(headers).build().expect("client");
 
-    let staff = get(&client, format!("{}/api/v1/practices/{PRACTICE}/staff", server.base)).await;
+    let staff = get(&client, format!("{}/api/v1/practices/{PRACTICE}/staff", server.url(""))).await;
     let helper =
         staff.as_array().expect("staff").iter().find(|s| s["active"] == json!(true)).expect("a helper")["id"]
             .clone();
-    let services = get(&client, format!("{}/api/v1/practices/{PRACTICE}/services", server.base)).await;
+    let services = get(&client, format!("{}/api/v1/practices/{PRACTICE}/services", server.url(""))).await;
     let service = services
         .as_array()
         .expect("services")
@@ -116,7 +66,7 @@ async fn a_backup_taken_while_the_server_writes_is_one_consistent_moment() {
     let writers: Vec<_> = (0..3)
         .map(|writer| {
             let (client, url, body) =
-                (client.clone(), format!("{}/api/v1/episodes", server.base), body.clone());
+                (client.clone(), format!("{}/api/v1/episodes", server.url("")), body.clone());
             let (stop, acknowledged, failures) = (stop.clone(), acknowledged.clone(), failures.clone());
             tokio::spawn(async move {
                 for post in 0.. {

@@ -30,40 +30,45 @@ pub(crate) trait Table: PartialEq + Sized {
     fn read(row: &AnyRow) -> Result<Self, StoreError>;
 }
 
-impl Table for PracticePlace {
-    const TABLE: &'static str = "uptake_places";
-    const SOURCE: &'static str = "places";
-    const PERIOD: Option<&'static str> = Some("extract");
-    const COLUMNS: &'static [&'static str] =
-        &["extract", "practice", "pcn", "sub_icb", "icb", "region", "supplier"];
+/// A table whose columns are its type's fields, named alike and stored as they are: the binding and
+/// reading follow from the list of fields, so a column cannot be bound in one order and read in another.
+macro_rules! plain_table {
+    ($ty:ty, table: $table:literal, source: $source:literal, period: $period:expr,
+     unit: $unit:expr, columns: [$($field:ident),+ $(,)?]) => {
+        impl Table for $ty {
+            const TABLE: &'static str = $table;
+            const SOURCE: &'static str = $source;
+            const PERIOD: Option<&'static str> = $period;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
 
-    fn unit(&self) -> (String, String) {
-        (self.extract.clone(), self.practice.clone())
-    }
+            fn unit(&self) -> (String, String) {
+                let unit: fn(&Self) -> (String, String) = $unit;
+                unit(self)
+            }
 
-    fn bind<'q>(&self, query: Q<'q>) -> Q<'q> {
-        query
-            .bind(self.extract.clone())
-            .bind(self.practice.clone())
-            .bind(self.pcn.clone())
-            .bind(self.sub_icb.clone())
-            .bind(self.icb.clone())
-            .bind(self.region.clone())
-            .bind(self.supplier.clone())
-    }
+            fn bind<'q>(&self, query: Q<'q>) -> Q<'q> {
+                query$(.bind(Clone::clone(&self.$field)))+
+            }
 
-    fn read(row: &AnyRow) -> Result<Self, StoreError> {
-        Ok(Self {
-            extract: row.try_get("extract")?,
-            practice: row.try_get("practice")?,
-            pcn: row.try_get("pcn")?,
-            sub_icb: row.try_get("sub_icb")?,
-            icb: row.try_get("icb")?,
-            region: row.try_get("region")?,
-            supplier: row.try_get("supplier")?,
-        })
-    }
+            fn read(row: &AnyRow) -> Result<Self, StoreError> {
+                Ok(Self { $($field: row.try_get(stringify!($field))?),+ })
+            }
+        }
+    };
 }
+
+plain_table!(PracticePlace, table: "uptake_places", source: "places", period: Some("extract"),
+    unit: |p| (p.extract.clone(), p.practice.clone()),
+    columns: [extract, practice, pcn, sub_icb, icb, region, supplier]);
+
+plain_table!(OcMonth, table: "uptake_oc", source: "oc", period: Some("period"),
+    unit: |m| (m.period.clone(), m.practice.clone()),
+    columns: [period, practice, supplier, capability, participation, system_usage, total_submissions,
+        clinical, admin, other, patients_registered]);
+
+plain_table!(OdsPractice, table: "ods_practices", source: "epraccur", period: None,
+    unit: |p| (String::new(), p.practice.clone()),
+    columns: [practice, name, status, prescribing_setting, commissioner, region, postcode, opened, closed]);
 
 impl Table for AgeBandCount {
     const TABLE: &'static str = "uptake_age_bands";
@@ -97,60 +102,6 @@ impl Table for AgeBandCount {
     }
 }
 
-impl Table for OcMonth {
-    const TABLE: &'static str = "uptake_oc";
-    const SOURCE: &'static str = "oc";
-    const PERIOD: Option<&'static str> = Some("period");
-    const COLUMNS: &'static [&'static str] = &[
-        "period",
-        "practice",
-        "supplier",
-        "capability",
-        "participation",
-        "system_usage",
-        "total_submissions",
-        "clinical",
-        "admin",
-        "other",
-        "patients_registered",
-    ];
-
-    fn unit(&self) -> (String, String) {
-        (self.period.clone(), self.practice.clone())
-    }
-
-    fn bind<'q>(&self, query: Q<'q>) -> Q<'q> {
-        query
-            .bind(self.period.clone())
-            .bind(self.practice.clone())
-            .bind(self.supplier.clone())
-            .bind(self.capability)
-            .bind(self.participation)
-            .bind(self.system_usage)
-            .bind(self.total_submissions)
-            .bind(self.clinical)
-            .bind(self.admin)
-            .bind(self.other)
-            .bind(self.patients_registered)
-    }
-
-    fn read(row: &AnyRow) -> Result<Self, StoreError> {
-        Ok(Self {
-            period: row.try_get("period")?,
-            practice: row.try_get("practice")?,
-            supplier: row.try_get("supplier")?,
-            capability: row.try_get("capability")?,
-            participation: row.try_get("participation")?,
-            system_usage: row.try_get("system_usage")?,
-            total_submissions: row.try_get("total_submissions")?,
-            clinical: row.try_get("clinical")?,
-            admin: row.try_get("admin")?,
-            other: row.try_get("other")?,
-            patients_registered: row.try_get("patients_registered")?,
-        })
-    }
-}
-
 impl Table for ImdRow {
     const TABLE: &'static str = "uptake_imd";
     const SOURCE: &'static str = "imd";
@@ -176,54 +127,6 @@ impl Table for ImdRow {
             year: i32::try_from(year).map_err(|_| StoreError::Corrupt(format!("IMD year {year}")))?,
             practice: row.try_get("practice")?,
             score: row.try_get("score")?,
-        })
-    }
-}
-
-impl Table for OdsPractice {
-    const TABLE: &'static str = "ods_practices";
-    const SOURCE: &'static str = "epraccur";
-    const PERIOD: Option<&'static str> = None;
-    const COLUMNS: &'static [&'static str] = &[
-        "practice",
-        "name",
-        "status",
-        "prescribing_setting",
-        "commissioner",
-        "region",
-        "postcode",
-        "opened",
-        "closed",
-    ];
-
-    fn unit(&self) -> (String, String) {
-        (String::new(), self.practice.clone())
-    }
-
-    fn bind<'q>(&self, query: Q<'q>) -> Q<'q> {
-        query
-            .bind(self.practice.clone())
-            .bind(self.name.clone())
-            .bind(self.status.clone())
-            .bind(self.prescribing_setting)
-            .bind(self.commissioner.clone())
-            .bind(self.region.clone())
-            .bind(self.postcode.clone())
-            .bind(self.opened.clone())
-            .bind(self.closed.clone())
-    }
-
-    fn read(row: &AnyRow) -> Result<Self, StoreError> {
-        Ok(Self {
-            practice: row.try_get("practice")?,
-            name: row.try_get("name")?,
-            status: row.try_get("status")?,
-            prescribing_setting: row.try_get("prescribing_setting")?,
-            commissioner: row.try_get("commissioner")?,
-            region: row.try_get("region")?,
-            postcode: row.try_get("postcode")?,
-            opened: row.try_get("opened")?,
-            closed: row.try_get("closed")?,
         })
     }
 }

@@ -10,23 +10,6 @@ use serde_json::{json, Value};
 
 const OTHER: &str = "B82002";
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                super::$name(crate::common::TestApp::spawn(lantern_store::testing::sqlite().await).await).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = lantern_store::testing::postgres().await {
-                    super::$name(crate::common::TestApp::spawn(db).await).await;
-                }
-            })*
-        }
-    };
-}
-
 both_backends!(another_practice_is_out_of_reach);
 
 /// The other practice, set up by the administrator: one staff member (Dee) and one episode.

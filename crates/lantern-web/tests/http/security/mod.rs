@@ -5,6 +5,7 @@ mod boundaries;
 mod injection;
 pub(crate) mod matrix;
 mod probes;
+mod proxies;
 mod resubmit;
 mod sessions;
 

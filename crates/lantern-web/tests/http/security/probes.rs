@@ -10,23 +10,6 @@ use lantern_store::AuditFilter;
 use reqwest::Client;
 use serde_json::{json, Value};
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                super::$name(crate::common::TestApp::spawn(lantern_store::testing::sqlite().await).await).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = lantern_store::testing::postgres().await {
-                    super::$name(crate::common::TestApp::spawn(db).await).await;
-                }
-            })*
-        }
-    };
-}
-
 both_backends!(
     a_password_change_or_reset_revokes_every_token,
     only_a_signed_in_person_makes_tokens,

@@ -8,23 +8,6 @@ use lantern_core::access::Role;
 use reqwest::{Client, Response};
 use serde_json::{json, Value};
 
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                super::$name(crate::common::TestApp::spawn(lantern_store::testing::sqlite().await).await).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = lantern_store::testing::postgres().await {
-                    super::$name(crate::common::TestApp::spawn(db).await).await;
-                }
-            })*
-        }
-    };
-}
-
 both_backends!(
     the_log_form_sent_twice_stores_one_episode,
     an_idempotency_key_stores_one_episode_however_often_it_is_sent,

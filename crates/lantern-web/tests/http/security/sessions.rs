@@ -166,8 +166,7 @@ async fn a_session_cookie_chosen_before_sign_in_is_never_the_session() {
 async fn clocked_session() -> (TestApp, Clock, String, String) {
     let app = TestApp::spawn(testing::sqlite().await).await;
     let clock = Clock::default();
-    let state =
-        AppState { store: app.store.clone(), sessions: SessionConfig::default(), clock: clock.clone() };
+    let state = AppState { clock: clock.clone(), ..AppState::new(app.store.clone()) };
     let base = serve(state).await;
     // The cookie is sent by hand: its Max-Age would make a browser drop it before the server could judge it.
     let session = set_cookie(&raw_sign_in(&base, "staff", PASSWORD, "").await, SESSION).expect("session");

@@ -1,0 +1,41 @@
+-- Each month's POMI summed at import for the units the rows name themselves (England, region, the
+-- CCG or sub-ICB column), so the uptake tables at those levels read one row per unit instead of summing
+-- every practice-month. sum_00 to sum_30 are the sums of `uptake::totals::select_list`, in its order;
+-- the store fills the table for the months it finds missing when it migrates.
+CREATE TABLE uptake_totals (
+    period  TEXT NOT NULL,
+    level   TEXT NOT NULL CHECK (level IN ('england', 'region', 'ccg')),
+    unit    TEXT NOT NULL,
+    sum_00  BIGINT NOT NULL,
+    sum_01  BIGINT NOT NULL,
+    sum_02  BIGINT NOT NULL,
+    sum_03  BIGINT NOT NULL,
+    sum_04  BIGINT NOT NULL,
+    sum_05  BIGINT NOT NULL,
+    sum_06  BIGINT NOT NULL,
+    sum_07  BIGINT NOT NULL,
+    sum_08  BIGINT NOT NULL,
+    sum_09  BIGINT NOT NULL,
+    sum_10  BIGINT NOT NULL,
+    sum_11  BIGINT NOT NULL,
+    sum_12  BIGINT NOT NULL,
+    sum_13  BIGINT NOT NULL,
+    sum_14  BIGINT NOT NULL,
+    sum_15  BIGINT NOT NULL,
+    sum_16  BIGINT NOT NULL,
+    sum_17  BIGINT NOT NULL,
+    sum_18  BIGINT NOT NULL,
+    sum_19  BIGINT NOT NULL,
+    sum_20  BIGINT NOT NULL,
+    sum_21  BIGINT NOT NULL,
+    sum_22  BIGINT NOT NULL,
+    sum_23  BIGINT NOT NULL,
+    sum_24  BIGINT NOT NULL,
+    sum_25  BIGINT NOT NULL,
+    sum_26  BIGINT NOT NULL,
+    sum_27  BIGINT NOT NULL,
+    sum_28  BIGINT NOT NULL,
+    sum_29  BIGINT NOT NULL,
+    sum_30  BIGINT NOT NULL,
+    PRIMARY KEY (period, level, unit)
+);

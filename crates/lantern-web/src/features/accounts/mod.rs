@@ -1,0 +1,55 @@
+//! Signing in and out, one's own account (password, API tokens), and administrators' user accounts.
+
+mod account_page;
+mod sign_in_page;
+mod tokens_api;
+mod users_api;
+
+use crate::access::roles::ADMIN;
+use crate::access::routes::{Access, Table};
+use axum::http::Method as M;
+use axum::routing::{delete, get, post, put};
+use utoipa::OpenApi;
+
+pub fn routes() -> Table {
+    let pages = Table::pages()
+        .route(M::GET, "/", Access::Public, get(sign_in_page::home))
+        .route(M::GET, "/sign-in", Access::Public, get(sign_in_page::show))
+        .route(M::POST, "/sign-in", Access::Public, post(sign_in_page::submit))
+        .route(M::POST, "/sign-out", Access::SignedIn, post(sign_in_page::sign_out))
+        .route(M::GET, "/account", Access::SignedIn, get(account_page::show))
+        .route(M::POST, "/account/password", Access::SignedIn, post(account_page::change_password))
+        .route(M::POST, "/account/tokens", Access::SignedIn, post(account_page::create_token))
+        .route(M::POST, "/account/tokens/{id}/revoke", Access::SignedIn, post(account_page::revoke_token));
+    let api = Table::api()
+        .route(M::GET, "/api/v1/me", Access::SignedIn, get(users_api::me))
+        .route(M::GET, "/api/v1/users", Access::Roles(ADMIN), get(users_api::list))
+        .route(M::POST, "/api/v1/users", Access::Roles(ADMIN), post(users_api::create))
+        .route(M::PUT, "/api/v1/users/{id}/password", Access::Roles(ADMIN), put(users_api::reset_password))
+        .route(M::GET, "/api/v1/tokens", Access::SignedIn, get(tokens_api::list))
+        .route(M::POST, "/api/v1/tokens", Access::SignedIn, post(tokens_api::create))
+        .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens_api::revoke));
+    pages.merge(api)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        users_api::me,
+        users_api::list,
+        users_api::create,
+        users_api::reset_password,
+        tokens_api::list,
+        tokens_api::create,
+        tokens_api::revoke,
+    ),
+    components(schemas(
+        users_api::UserView,
+        crate::auth::NewUser,
+        users_api::PasswordReset,
+        tokens_api::TokenView,
+        tokens_api::NewToken,
+        tokens_api::CreatedToken,
+    ))
+)]
+pub struct Doc;

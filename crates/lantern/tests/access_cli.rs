@@ -1,0 +1,56 @@
+//! `lantern import appointments` and `lantern import cbt` (and their `--help`) as a user runs them.
+
+mod support;
+
+use support::{fixture, lantern, text};
+
+#[test]
+fn appointments_import_once_say_what_they_read_and_are_unchanged_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db").to_string_lossy().into_owned();
+    let crosstab = fixture("appointments/Practice_Level_Crosstab_handmade.csv");
+    let mapping = fixture("appointments/Mapping_handmade.csv");
+    let args = ["import", "appointments", &crosstab, "--mapping", &mapping, "--database", &db];
+    let first = lantern(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    for line in
+        ["practices: 3", "period 2025-10: 3 practices", "practice-months: 6 new, 0 updated, 0 unchanged"]
+    {
+        assert!(out.lines().any(|l| l == line), "{line:?} in\n{out}");
+    }
+    assert!(out.contains("Open Government Licence"), "{out}");
+    let again = text(&lantern(&args).stdout);
+    assert!(again.contains("practice-months: 0 new, 0 updated, 6 unchanged"), "{again}");
+    assert!(again.contains("practice-extracts: 0 new, 0 updated, 3 unchanged"), "{again}");
+}
+
+#[test]
+fn help_names_the_files_as_published() {
+    let help = text(&lantern(&["import", "appointments", "--help"]).stdout);
+    assert!(help.contains("Practice_Level_Crosstab_<Mon>_<YY>.csv"), "{help}");
+    assert!(help.contains("Mapping.csv"), "{help}");
+}
+
+#[test]
+fn telephony_imports_once_says_what_it_read_and_is_unchanged_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("t.db").to_string_lossy().into_owned();
+    let workbook = fixture("cbt/Cloud Based Telephony Publication Summary October 2025.sample.xlsx");
+    let args = ["import", "cbt", &workbook, "--database", &db];
+    let first = lantern(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    for line in [
+        "practices: 16",
+        "shared phone accounts (figures given to no practice): 27",
+        "account-months: 43 new, 0 updated, 0 unchanged",
+        "flags: blank_value 1, sum_mismatch 10",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in\n{out}");
+    }
+    let again = text(&lantern(&args).stdout);
+    assert!(again.contains("account-months: 0 new, 0 updated, 43 unchanged"), "{again}");
+    let help = text(&lantern(&["import", "cbt", "--help"]).stdout);
+    assert!(help.contains("Cloud Based Telephony Publication Summary <Month> <Year>.xlsx"), "{help}");
+}
