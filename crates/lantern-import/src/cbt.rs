@@ -29,7 +29,7 @@ use crate::episodes_csv::{ImportErrors, RowError};
 use crate::reference::{
     tally_units, Flags, Names, ReferenceError, ReferenceFile, ReferenceReport, ReferenceStats,
 };
-use crate::xlsx::{for_each_row, serial_date, XlsxCell, XlsxRow};
+use crate::xlsx::{for_each_row, header_key as reduce, serial_date, XlsxCell, XlsxRow};
 use lantern_core::audit::Actor;
 use lantern_core::ods::OdsCode;
 use lantern_core::uptake::access::{CbtAccount, CbtMonth};
@@ -66,24 +66,6 @@ const COLUMNS: [(&str, &str); 18] = [
     ("", ""),
 ];
 const COUNTS: std::ops::Range<usize> = 11..17;
-
-fn reduce(header: &str) -> String {
-    let without_notes: String = {
-        let mut depth = 0;
-        header
-            .chars()
-            .filter(|c| {
-                match c {
-                    '[' => depth += 1,
-                    ']' => depth -= 1,
-                    _ => return depth == 0,
-                }
-                false
-            })
-            .collect()
-    };
-    without_notes.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
-}
 
 /// Column positions, found on the header row; None until it is seen.
 fn find_columns(row: &XlsxRow) -> Option<[usize; 17]> {

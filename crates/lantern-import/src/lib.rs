@@ -8,6 +8,7 @@
 //! - [`places`], [`age_bands`], [`oc`], [`imd`] and [`epraccur`]: the reference data uptake is read
 //!   against (practice map, registered patients by age band, online consultations, deprivation, ODS's
 //!   practice list), sharing [`reference`]'s rules.
+//! - [`oc_table2`]: the online consultations workbook's practice table (`Table 2`), into [`oc`]'s rows.
 //! - [`appointments`]: Appointments in General Practice (appointments by mode, lead time and status).
 //! - [`cbt`]: Cloud Based Telephony (calls per practice; shared phone accounts kept apart), read
 //!   from the publication's workbook with [`xlsx`].
@@ -23,6 +24,8 @@ pub mod imd;
 mod inflate;
 pub(crate) mod lines;
 pub mod oc;
+mod oc_flags;
+pub mod oc_table2;
 pub mod places;
 pub mod pomi;
 pub mod published;

@@ -18,6 +18,11 @@
 //! - Blank values are kept as unknown (`blank_value`); metrics a practice-month lacks, `missing_field`.
 //! - A count below zero is stored as published and flagged `negative_value` with its line; the
 //!   measures leave it out of every sum and rate as unknown. A rate below zero is flagged, not checked.
+//! - Months before the April 2024 method change, and supplier-months NHS England's notes call
+//!   incomplete, are flagged `method_change` and `incomplete_supplier` ([`crate::oc_flags`]).
+//!
+//! The publication's monthly workbook (its practice table, `Table 2`) is read by [`crate::oc_table2`]
+//! into the same rows.
 
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::reference::ReferenceStats;
@@ -167,6 +172,7 @@ pub fn read_oc<R: Read>(input: R) -> Result<ReferenceFile<OcMonth>, ImportErrors
         .into_iter()
         .map(|((period, practice), tally)| finish(&mut flags, period, practice, tally))
         .collect();
+    crate::oc_flags::flag_publisher_notes(&mut flags, &rows);
     let mut stats = ReferenceStats { rows_read: table.rows_read, ..Default::default() };
     let submissions: i64 = rows.iter().filter_map(|m| m.total_submissions).sum();
     stats.totals.insert("submissions (OC_TOTAL_SUBMISSIONS)".to_owned(), submissions);

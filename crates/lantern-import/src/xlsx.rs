@@ -49,6 +49,26 @@ impl XlsxRow {
     }
 }
 
+/// A header cell reduced to what identifies its column: footnote marks like `[2,3]` dropped, then
+/// only letters and digits, lower case (`"Rate per 1,000 Registered Patients [9, 10]"` is
+/// `rateper1000registeredpatients`), so the publisher's re-punctuation between months does not matter.
+pub fn header_key(header: &str) -> String {
+    let mut depth = 0;
+    header
+        .chars()
+        .filter(|c| {
+            match c {
+                '[' => depth += 1,
+                ']' => depth -= 1,
+                _ => return depth == 0,
+            }
+            false
+        })
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 /// The date an Excel serial day number stands for (1900 date system), None when it is not one.
 pub fn serial_date(serial: f64) -> Option<Date> {
     if !(1.0..=2_958_465.0).contains(&serial) || serial.fract() != 0.0 {

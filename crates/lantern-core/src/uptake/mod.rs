@@ -11,6 +11,7 @@
 //! - [`peers`] (percentile among practices), [`trend`] (change over time), [`oc`] (online
 //!   consultations), [`equity`] (deprivation quintiles, residuals), [`age`] (older patients' share) and
 //!   [`beside`] (hidden work next to uptake).
+//! - [`oc_notes`]: the months NHS England's notes say a supplier's online consultation data is incomplete.
 //! - [`access`]: how patients reach the practice today (appointments by mode, telephony).
 
 pub mod access;
@@ -19,6 +20,7 @@ pub mod beside;
 pub mod equity;
 pub mod measures;
 pub mod oc;
+pub mod oc_notes;
 pub mod peers;
 pub mod placed;
 mod quirks;

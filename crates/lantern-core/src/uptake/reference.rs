@@ -163,6 +163,12 @@ pub enum ReferenceQuirk {
     /// Parts that should add up to a published whole do not (telephony outcomes against inbound
     /// calls, call backs made against requested): kept as published.
     SumMismatch,
+    /// An online consultations month before NHS England's method change ([`super::oc::METHOD_CHANGE`]):
+    /// kept as published, but not comparable with months from the change on.
+    MethodChange,
+    /// A month NHS England's notes say the practice's supplier sent partial or no data for
+    /// ([`super::oc_notes`]): kept as published; it is not the month's real demand.
+    IncompleteSupplier,
 }
 
 impl ReferenceQuirk {
@@ -177,6 +183,8 @@ impl ReferenceQuirk {
             ReferenceQuirk::UnknownCode => "unknown_code",
             ReferenceQuirk::ImpossibleDate => "impossible_date",
             ReferenceQuirk::SumMismatch => "sum_mismatch",
+            ReferenceQuirk::MethodChange => "method_change",
+            ReferenceQuirk::IncompleteSupplier => "incomplete_supplier",
         }
     }
 }
