@@ -264,11 +264,29 @@ pub enum ImportCommand {
     /// A count below zero is stored as unknown (a band cannot hold fewer than no patients) and flagged
     /// with its line; bands that do not add up to the file's total are flagged, never refused.
     AgeBands(ReferenceFileArgs),
-    /// Submissions via Online Consultation Systems in General Practice, per practice, long format.
+    /// Submissions via Online Consultation Systems in General Practice, per practice, long format: the
+    /// publication's CSV of every month since April 2023 (MONTH, GP_CODE, SUPPLIER, METRIC, VALUE).
     ///
-    /// A count below zero is stored as published, flagged with its line, and left out of every sum
+    /// Months before the April 2024 method change, and months NHS England's notes call incomplete for
+    /// the practice's supplier, are flagged (method_change, incomplete_supplier). A count below zero is stored as published, flagged with its line, and left out of every sum
     /// and rate in the online consultation measures.
     Oc(ReferenceFileArgs),
+    /// Submissions via Online Consultation Systems in General Practice, the monthly workbook as NHS
+    /// England publishes it: `Submissions via Online Consultation Systems in General Practice - <Month>
+    /// <Year>.xlsx` (from April 2025 `Submissions via OC Systems in General Practice - <Month>
+    /// <Year>.xlsx`), its practice table (sheet `Table 2`), into the same table as `import oc`.
+    ///
+    /// The workbook has no capability or system usage (and participation only from late 2025): those
+    /// are kept as unknown. A supplier published as `No Data` is kept with its zeros and flagged (they
+    /// are not a measure of demand); months NHS England's notes call incomplete for a supplier, and
+    /// months before the April 2024 method change, are flagged too. Damage refuses the file naming the
+    /// sheet's row and column; re-importing changes nothing.
+    OcWorkbook {
+        /// The .xlsx workbook.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Deprivation (IMD score) by practice, Fingertips indicator 93553, in either Fingertips layout.
     ///
     /// A score below zero is stored as published, flagged with its line, and left out of the

@@ -85,6 +85,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCommand::Appointments { file, mapping, database }) => {
             reference_import::import_appointments(&database.database, &file, mapping.as_deref()).await
         }
+        Command::Import(ImportCommand::OcWorkbook { file, database }) => {
+            reference_import::import_oc_workbook(&database.database, &file).await
+        }
         Command::Import(ImportCommand::Cbt { file, database }) => {
             reference_import::import_cbt(&database.database, &file).await
         }

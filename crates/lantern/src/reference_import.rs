@@ -8,7 +8,7 @@ use anyhow::Context;
 use lantern_core::audit::Actor;
 use lantern_import::episodes_csv::ImportErrors;
 use lantern_import::reference::{read_file, ReferenceFile};
-use lantern_import::{age_bands, appointments, cbt, epraccur, imd, oc, places};
+use lantern_import::{age_bands, appointments, cbt, epraccur, imd, oc, oc_table2, places};
 use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
@@ -110,6 +110,25 @@ pub async fn import_cbt(database: &str, path: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("nothing was imported from {}", path.display()))?;
     print!("{}: cloud based telephony\n{report}", path.display());
+    println!("took {:.2} s", started.elapsed().as_secs_f64());
+    println!("{ATTRIBUTION}");
+    Ok(())
+}
+
+/// `lantern import oc-workbook WORKBOOK.xlsx`: the online consultations practice table (`Table 2`),
+/// all or nothing, into the same table as `lantern import oc`.
+pub async fn import_oc_workbook(database: &str, path: &Path) -> anyhow::Result<()> {
+    let store = crate::open(database).await?;
+    let (started, actor) = (Instant::now(), Actor::system("lantern import"));
+    let owned = path.to_owned();
+    let file = tokio::task::spawn_blocking(move || oc_table2::read_oc_table2(&owned))
+        .await
+        .context("the reader stopped")?
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let report = oc::store_oc(&store, &file, &actor)
+        .await
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    print!("{}: online consultation submissions (workbook)\n{report}", path.display());
     println!("took {:.2} s", started.elapsed().as_secs_f64());
     println!("{ATTRIBUTION}");
     Ok(())

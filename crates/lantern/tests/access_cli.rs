@@ -1,4 +1,4 @@
-//! `lantern import appointments` and `lantern import cbt` (and their `--help`) as a user runs them.
+//! `lantern import appointments`, `lantern import cbt` and `lantern import oc-workbook` (and their `--help`) as a user runs them.
 
 mod support;
 
@@ -53,4 +53,37 @@ fn telephony_imports_once_says_what_it_read_and_is_unchanged_after() {
     assert!(again.contains("account-months: 0 new, 0 updated, 43 unchanged"), "{again}");
     let help = text(&lantern(&["import", "cbt", "--help"]).stdout);
     assert!(help.contains("Cloud Based Telephony Publication Summary <Month> <Year>.xlsx"), "{help}");
+}
+
+#[test]
+fn online_consultations_workbook_imports_once_says_what_it_read_and_is_unchanged_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("o.db").to_string_lossy().into_owned();
+    let workbook = fixture(
+        "online-consultations/Submissions via OC Systems in General Practice - February 2026.sample.xlsx",
+    );
+    let args = ["import", "oc-workbook", &workbook, "--database", &db];
+    let first = lantern(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    for line in [
+        "rows read: 19 (workbook Table 2, with participation; no capability or system usage layout)",
+        "practices: 19",
+        "submissions (Submissions): 8182",
+        "practice-months: 19 new, 0 updated, 0 unchanged",
+        "flags: incomplete_supplier 4, missing_field 4",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in\n{out}");
+    }
+    assert!(out.contains("Open Government Licence"), "{out}");
+    let again = text(&lantern(&args).stdout);
+    assert!(again.contains("practice-months: 0 new, 0 updated, 19 unchanged"), "{again}");
+    let help = text(&lantern(&["import", "oc-workbook", "--help"]).stdout);
+    for name in [
+        "Submissions via Online Consultation Systems in General Practice - <Month> <Year>.xlsx",
+        "Submissions via OC Systems in General Practice - <Month> <Year>.xlsx",
+        "Table 2",
+    ] {
+        assert!(help.contains(name), "{name:?} in\n{help}");
+    }
 }
