@@ -92,12 +92,9 @@ mod tests {
     fn notes_are_in_month_order_with_real_months() {
         assert!(INCOMPLETE_MONTHS.windows(2).all(|w| w[0].period <= w[1].period));
         for n in INCOMPLETE_MONTHS {
-            let (year, month) = n.period.split_once('-').unwrap();
-            assert!(
-                year.parse::<i32>().is_ok() && (1..=12).contains(&month.parse::<u8>().unwrap()),
-                "{}",
-                n.period
-            );
+            let parsed = n.period.split_once('-').map(|(y, m)| (y.parse::<i32>(), m.parse::<u8>()));
+            let real = matches!(parsed, Some((Ok(2023..=2030), Ok(1..=12))));
+            assert!(real && n.period.len() == 7, "{}", n.period);
         }
     }
 }
