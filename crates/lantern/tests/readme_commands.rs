@@ -237,6 +237,11 @@ async fn walk(db: &str, restored: &str, backend: &str) {
     let workbook = fixture("cbt/Cloud Based Telephony Publication Summary November 2025.sample.xlsx");
     let printed = walk.ok(&["import", "cbt", &workbook, "--database", db]);
     assert!(printed.contains("account-months: 48 new"), "{backend} import cbt: {printed}");
+    let workbook = fixture(
+        "online-consultations/Submissions via OC Systems in General Practice - February 2026.sample.xlsx",
+    );
+    let printed = walk.ok(&["import", "oc-workbook", &workbook, "--database", db]);
+    assert!(printed.contains("practice-months: 19 new"), "{backend} import oc-workbook: {printed}");
     let uptake = json(&walk.ok(&[
         "report",
         "uptake",
