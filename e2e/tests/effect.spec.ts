@@ -75,6 +75,9 @@ test.describe('manager', () => {
   });
 
   test('an offer is registered, changed and ended with the keyboard alone', async ({ page }) => {
+    // Four pages, each checked by axe, and some hundred key presses: more than the default minute on a
+    // busy two-core machine.
+    test.setTimeout(180_000);
     const api = page.request;
     const title = `Library referrals (e2e ${Date.now()})`;
     const before = (await offers(api)).length;
