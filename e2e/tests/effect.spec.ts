@@ -41,13 +41,20 @@ async function tabToButton(page: Page, text: string, max = 80): Promise<void> {
   throw new Error(`Tab never reached the button "${text}"`);
 }
 
-/** Presses Enter on what has focus and waits for the page that answers the form or link. */
+/**
+ * Presses Enter on what has focus and waits until the page that answers the form or link has replaced
+ * this one (a form with an error comes back at the same address, so the address cannot tell).
+ */
 async function enterTo(page: Page, path: RegExp, status: number): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { lanternOld?: boolean }).lanternOld = true;
+  });
   const answered = page.waitForResponse((r) => r.request().isNavigationRequest() && path.test(new URL(r.url()).pathname));
   await page.keyboard.press('Enter');
   const response = await answered;
   expect(response.status(), `${response.request().method()} ${response.url()}`).toBe(status);
-  await page.waitForLoadState('domcontentloaded');
+  await page.waitForFunction(() => !(window as unknown as { lanternOld?: boolean }).lanternOld);
+  await page.waitForLoadState('load');
 }
 
 test.describe('manager', () => {
