@@ -1,9 +1,9 @@
 // Accessibility of the pages added after the suite was first written: axe-core (WCAG 2.2 A and AA, as
 // in a11y.spec.ts) finds no violations on the dashboard, "Practices compared", the strategy, "Who
 // owns what" and a service's arrangements, training, the gap report, guides (read, their versions,
-// edited) and leaflets, in each state they have (another period, a bad date, a draft, in force,
-// signed, a form with an error, large print). Each is saved as a full-page screenshot,
-// e2e/artifacts/<role>-<page>.png, for review.
+// edited), leaflets, the support offer register and form, and the effect pages, in each state they
+// have (another period, a bad date, a draft, in force, signed, a form with an error, large print).
+// Each is saved as a full-page screenshot, e2e/artifacts/<role>-<page>.png, for review.
 //
 // The strategy's "no strategy yet" state exists only until some test signs one off: those checks come
 // first in this file (which runs before pages.spec.ts and strategy-pdf.spec.ts, the other specs that
@@ -302,6 +302,38 @@ const VISITS: Visit[] = [
     async open(page) {
       await open(page, `/leaflets/nhs_login?practice=${PRACTICE}`);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('How to use NHS login');
+    },
+  },
+  {
+    name: 'offers',
+    who: ['manager', 'admin'],
+    async open(page) {
+      await open(page, `/offers?practice=${PRACTICE}`);
+      await expect(page.locator('table#offers')).toBeVisible();
+    },
+  },
+  {
+    name: 'offer-new',
+    who: ['manager'],
+    async open(page) {
+      await open(page, `/offers/new?practice=${PRACTICE}`);
+      await expect(page.getByRole('button', { name: 'Register the offer' })).toBeVisible();
+    },
+  },
+  {
+    name: 'effect',
+    who: ['manager', 'admin'],
+    async open(page) {
+      await open(page, `/effect?practice=${PRACTICE}`);
+      await expect(page.locator('#headline')).toBeVisible();
+    },
+  },
+  {
+    name: 'network-effect',
+    who: ['analyst', 'admin'],
+    async open(page) {
+      await open(page, '/network/effect');
+      await expect(page.locator('table#offers')).toBeVisible();
     },
   },
   {

@@ -15,6 +15,18 @@ pub struct ServicePlan {
     pub trained: usize,
 }
 
+/// One current support offer as the strategy cites it, with its effect in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfferPlan {
+    pub title: String,
+    /// The kind and whether it is passive or active, like "Drop-in sessions (active)".
+    pub kind: String,
+    /// "1 April 2026"
+    pub since: String,
+    /// The estimate and its interval in a sentence, or "cannot say" with the reasons.
+    pub effect: String,
+}
+
 /// Everything the draft is written from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrategyFacts {
@@ -37,6 +49,8 @@ pub struct StrategyFacts {
     /// The age band helped most, as a label.
     pub top_age_band: Option<String>,
     pub services: Vec<ServicePlan>,
+    /// The offers running today.
+    pub offers: Vec<OfferPlan>,
     pub guides_approved: usize,
     pub guides_total: usize,
     pub review_by: Date,
@@ -99,6 +113,15 @@ pub fn assemble(f: &StrategyFacts) -> String {
     );
     md.push_str("- **Active**: pre-booked digital support appointments, group sessions, tablets in the practice and digital champions.\n");
     md.push_str("- **Passive**: leaflets (printed from Lantern for each service), the practice website, posters and SMS links.\n\n");
+    md.push_str("## Support offers and their effect\n\n");
+    if f.offers.is_empty() {
+        md.push_str("No support offers are registered in Lantern: help beyond the desk is not yet planned, and its effect cannot be measured.\n\n");
+    } else {
+        for o in &f.offers {
+            let _ = writeln!(md, "- **{}**: {}, since {}. {}", o.title, o.kind, o.since, o.effect);
+        }
+        md.push_str("\nThe effect is the change in online consultation submissions per 1,000 patients after the offer started, beyond the season, the practice's trend and similar practices without an offer; \"cannot say\" means the published figures cannot yet tell.\n\n");
+    }
     md.push_str("## Training\n\n");
     let _ = writeln!(
         md,
@@ -189,6 +212,12 @@ mod tests {
                     trained: 0,
                 },
             ],
+            offers: vec![OfferPlan {
+                title: "NHS App drop-in".into(),
+                kind: "Drop-in sessions (active)".into(),
+                since: "1 April 2026".into(),
+                effect: "Cannot say whether the offer made a difference: only 2 months of data since the offer started; 6 are needed.".into(),
+            }],
             guides_approved: 2,
             guides_total: 8,
             review_by: "2027-03-31".parse().expect("date"),
@@ -209,6 +238,8 @@ mod tests {
             "no photo ID",
             "31 March 2027",
             "90% of the help",
+            "## Support offers and their effect",
+            "- **NHS App drop-in**: Drop-in sessions (active), since 1 April 2026. Cannot say whether the offer made a difference: only 2 months",
         ] {
             assert!(md.contains(expected), "missing {expected:?} in\n{md}");
         }
@@ -216,6 +247,8 @@ mod tests {
         assert!(
             assemble(&StrategyFacts { synthetic: true, ..facts() }).contains("Synthetic demonstration data")
         );
+        let none = assemble(&StrategyFacts { offers: Vec::new(), ..facts() });
+        assert!(none.contains("No support offers are registered in Lantern"), "{none}");
     }
 }
 

@@ -20,7 +20,7 @@ pub use clock::Clock;
 pub use http::error::ApiError;
 pub use http::forwarded::TrustedProxies;
 pub use kit::markdown::render as render_markdown;
-pub use services::{measures, uptake};
+pub use services::{effect, measures, uptake};
 
 use lantern_store::Store;
 

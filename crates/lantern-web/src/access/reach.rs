@@ -103,3 +103,22 @@ pub async fn organisation_members(
     let synthetic = members.iter().any(|(_, s)| *s);
     Ok((members.iter().map(|(p, _)| p.clone()).collect(), synthetic))
 }
+
+/// The offer, if the user may reach its practice; otherwise "not found", as if it did not exist.
+pub async fn offer_in_reach(
+    store: &Store,
+    user: &CurrentUser,
+    raw: &str,
+) -> Result<lantern_core::offer::Offer, ApiError> {
+    let missing = || ApiError::NotFound(format!("offer {raw} not found"));
+    let id = Uuid::parse_str(raw.trim()).map_err(|_| missing())?;
+    let offer = store.offer(id).await.map_err(|e| match e {
+        StoreError::NotFound(_) => missing(),
+        other => other.into(),
+    })?;
+    if user.can_reach(&offer.practice) {
+        Ok(offer)
+    } else {
+        Err(missing())
+    }
+}

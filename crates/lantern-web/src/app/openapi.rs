@@ -40,6 +40,7 @@ pub fn openapi_document() -> Document {
     document.merge(features::ownership::Doc::openapi());
     document.merge(features::strategy::Doc::openapi());
     document.merge(features::observation::Doc::openapi());
+    document.merge(features::effect::Doc::openapi());
     let components = document.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod effect;
 pub mod episodes;
 pub mod guides;
 pub mod measures;
@@ -26,4 +27,5 @@ pub fn routes() -> Table {
         .merge(guides::routes())
         .merge(ownership::routes())
         .merge(observation::routes())
+        .merge(effect::routes())
 }

@@ -44,6 +44,18 @@ pub struct LineChart {
     pub dots: Vec<Dot>,
     pub ticks: Vec<Tick>,
     pub x_labels: Vec<XLabel>,
+    /// A second series drawn dashed (e.g. peers' mean), one `points` attribute per unbroken run.
+    pub comparison: Vec<String>,
+    /// A vertical line at one point (e.g. the month an offer started).
+    pub marker: Option<Marker>,
+}
+
+/// A vertical line across the plot at `x`, labelled at its top.
+pub struct Marker {
+    pub x: String,
+    pub top: String,
+    pub bottom: String,
+    pub label: String,
 }
 
 fn fmt(v: f64) -> String {
@@ -73,7 +85,28 @@ impl LineChart {
         unit: &str,
         y_max: Option<f64>,
     ) -> Self {
-        let max = points.iter().filter_map(|p| p.value).fold(0.0_f64, f64::max);
+        Self::compared(id, title, desc, points, &[], unit, y_max, None)
+    }
+
+    /// As [`LineChart::new`], with `comparison` (values at the same points, the same length) drawn
+    /// dashed on the same axis and, when `marker` is given, a labelled vertical line at that point.
+    #[allow(clippy::too_many_arguments)]
+    pub fn compared(
+        id: &str,
+        title: String,
+        desc: String,
+        points: &[Point],
+        comparison: &[Option<f64>],
+        unit: &str,
+        y_max: Option<f64>,
+        marker: Option<(usize, String)>,
+    ) -> Self {
+        let max = points
+            .iter()
+            .map(|p| p.value)
+            .chain(comparison.iter().copied())
+            .flatten()
+            .fold(0.0_f64, f64::max);
         let top_value = ceiling(max, y_max);
         let plot_w = WIDTH - LEFT - RIGHT;
         let plot_h = HEIGHT - TOP - BOTTOM;
@@ -81,22 +114,19 @@ impl LineChart {
         let x_of =
             |i: usize| if n == 1 { LEFT + plot_w / 2.0 } else { LEFT + plot_w * i as f64 / (n - 1) as f64 };
         let y_of = |v: f64| TOP + plot_h * (1.0 - (v / top_value).clamp(0.0, 1.0));
-        let mut lines = Vec::new();
-        let mut run: Vec<String> = Vec::new();
-        let mut dots = Vec::new();
-        for (i, point) in points.iter().enumerate() {
-            match point.value {
-                Some(v) => {
-                    run.push(format!("{},{}", fmt(x_of(i)), fmt(y_of(v))));
-                    dots.push(Dot { x: fmt(x_of(i)), y: fmt(y_of(v)) });
-                }
-                None if !run.is_empty() => lines.push(std::mem::take(&mut run).join(" ")),
-                None => {}
-            }
-        }
-        if !run.is_empty() {
-            lines.push(run.join(" "));
-        }
+        let values: Vec<Option<f64>> = points.iter().map(|p| p.value).collect();
+        let lines = runs(&values, &x_of, &y_of);
+        let dots = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| Dot { x: fmt(x_of(i)), y: fmt(y_of(v)) }))
+            .collect();
+        let marker = marker.filter(|(i, _)| *i < n).map(|(i, label)| Marker {
+            x: fmt(x_of(i)),
+            top: fmt(TOP),
+            bottom: fmt(HEIGHT - BOTTOM),
+            label,
+        });
         let ticks = (0..=4)
             .map(|k| {
                 let v = top_value * k as f64 / 4.0;
@@ -123,8 +153,27 @@ impl LineChart {
             dots,
             ticks,
             x_labels,
+            comparison: runs(comparison, &x_of, &y_of),
+            marker,
         }
     }
+}
+
+/// One `points` attribute per unbroken run of known values: a missing value breaks the line.
+fn runs(values: &[Option<f64>], x_of: &dyn Fn(usize) -> f64, y_of: &dyn Fn(f64) -> f64) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        match value {
+            Some(v) => run.push(format!("{},{}", fmt(x_of(i)), fmt(y_of(*v)))),
+            None if !run.is_empty() => lines.push(std::mem::take(&mut run).join(" ")),
+            None => {}
+        }
+    }
+    if !run.is_empty() {
+        lines.push(run.join(" "));
+    }
+    lines
 }
 
 fn trim(v: f64) -> String {
@@ -212,5 +261,36 @@ mod tests {
         assert_eq!(s.lines.len(), 1);
         assert_eq!(s.last.map(|d| d.x), Some("48.0".into()));
         assert!(Sparkline::new(&[None, None], 100.0).last.is_none());
+    }
+
+    #[test]
+    fn a_comparison_shares_the_axis_and_the_marker_sits_on_its_point() {
+        let chart = LineChart::compared(
+            "t",
+            "T".into(),
+            "D".into(),
+            &points(&[Some(10.0), Some(20.0), Some(30.0)]),
+            &[Some(40.0), None, Some(20.0)],
+            "",
+            None,
+            Some((1, "Started".into())),
+        );
+        // The axis runs to 50, a round ceiling above the comparison's 40 (not the series' 30).
+        assert_eq!(chart.ticks.last().map(|t| t.text.as_str()), Some("50"));
+        // A gap in the comparison breaks it in two; 40 of 50 sits a fifth of the plot below the top.
+        assert_eq!(chart.comparison, vec!["56.0,54.4".to_owned(), "704.0,139.2".to_owned()]);
+        let marker = chart.marker.expect("a marker");
+        assert_eq!((marker.x.as_str(), marker.label.as_str()), ("380.0", "Started"));
+        let no_marker = LineChart::compared(
+            "t",
+            "T".into(),
+            "D".into(),
+            &points(&[Some(1.0)]),
+            &[],
+            "",
+            None,
+            Some((5, "x".into())),
+        );
+        assert!(no_marker.marker.is_none(), "a marker off the chart is left out");
     }
 }

@@ -1,5 +1,6 @@
 //! What pages, the API and the command line all ask for. No HTTP types here.
 
+pub mod effect;
 pub mod guides;
 pub mod measures;
 pub(crate) mod ownership;

@@ -25,6 +25,11 @@ mod audit {
     mod pages;
 }
 mod common;
+mod effect {
+    mod api;
+    mod pages;
+    mod seed;
+}
 mod episodes {
     mod api;
     mod pages;

@@ -2,12 +2,14 @@
 
 use crate::clock::today;
 use crate::http::error::ApiError;
+use crate::kit::dates::long_date;
+use crate::services::effect::{headline, offer_effect};
 use crate::services::measures::practice_figures;
 use jiff::civil::Date;
 use jiff::ToSpan;
 use lantern_core::measures::{Period, PeriodKind};
 use lantern_core::ods::OdsCode;
-use lantern_core::strategy::{ServicePlan, StrategyFacts};
+use lantern_core::strategy::{OfferPlan, ServicePlan, StrategyFacts};
 use lantern_store::Store;
 
 /// The facts for `practice`, using the last complete financial quarter's figures.
@@ -68,10 +70,26 @@ pub async fn gather(store: &Store, practice: &OdsCode) -> Result<StrategyFacts, 
         top_barriers: barriers.into_iter().take(3).map(|r| r.label).collect(),
         top_age_band: ages.first().map(|r| r.label.clone()),
         services,
+        offers: offers(store, practice).await?,
         guides_approved: guides.iter().filter(|g| g.approved_by.is_some() && g.review_by >= today()).count(),
         guides_total: guides.len(),
         review_by: default_review(today()),
     })
+}
+
+/// The offers running today, each with its effect in words ("cannot say" and why, where it cannot).
+async fn offers(store: &Store, practice: &OdsCode) -> Result<Vec<OfferPlan>, ApiError> {
+    let mut plans = Vec::new();
+    for offer in store.offers(practice).await?.into_iter().filter(|o| o.running_on(today())) {
+        let report = offer_effect(store, &offer).await?;
+        plans.push(OfferPlan {
+            title: offer.title.clone(),
+            kind: format!("{} ({})", offer.kind.label(), offer.mode().code()),
+            since: long_date(offer.started_on),
+            effect: headline(&report.effect).1,
+        });
+    }
+    Ok(plans)
 }
 
 /// A year from now: the study's practices had no review cycle at all.

@@ -90,6 +90,8 @@ pub fn fill(path: &str, who: Who, fx: &Fixtures) -> Result<String, String> {
             // The fixtures hold no guide: a well-formed id that matches none still meets the role
             // check, which runs before the handler looks the guide up (and answers "not found").
             ("id", "guides") => "00000000-0000-7000-8000-000000000000".to_owned(),
+            // Support offers likewise: the role check first, then "not found".
+            ("id", "offers") => "00000000-0000-7000-8000-000000000000".to_owned(),
             // Observation records likewise: the role check comes first, then "not found".
             ("id", "studies" | "sessions" | "reliability-pairs") => {
                 "00000000-0000-7000-8000-000000000000".to_owned()
