@@ -70,7 +70,8 @@ test('a practice manager signs in through CIS2, is approved, and lands on their 
   await throughCis2(page);
   await page.waitForURL(/\/dashboard$/);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  await expect(page.locator('main')).toContainText(PRACTICE);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Hidden work');
+  await expect(page.locator('body')).toContainText(PRACTICE);
   await expectNoViolations(page, 'dashboard after CIS2 sign-in');
 });
 
@@ -89,8 +90,8 @@ test('a person at another practice sees nothing of this one', async ({ browser, 
 
   await throughCis2(page);
   await page.waitForURL(/\/dashboard$/);
-  await expect(page.locator('main')).toContainText(OTHER_PRACTICE);
-  await expect(page.locator('main')).not.toContainText(PRACTICE);
+  await expect(page.locator('body')).toContainText(OTHER_PRACTICE);
+  await expect(page.locator('body')).not.toContainText(PRACTICE);
   const theirs = await page.goto(`/dashboard?practice=${PRACTICE}`);
   expect(theirs?.status(), `${PRACTICE}'s dashboard is not found for them`).toBe(404);
 });
