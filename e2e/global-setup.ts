@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startOnPostgres } from './postgres';
+import { issuerFlags, startIssuer } from './issuer';
 import { serve } from './server';
 import { ALL_ROLES, AUTH_ROOT, authFile, ROLES, signIn } from './tests/auth';
 
@@ -158,7 +159,19 @@ async function start(bin: string, tmp: string, logFile: string): Promise<() => P
   fs.writeFileSync(logFile, `$ lantern demo --no-serve --database ${database}\n${seeded}\n`);
   importNationalData(bin, database, logFile);
 
-  const served = await serve(bin, database, logFile);
+  // Sign-in through NHS CIS2 goes to the local test provider (tests/cis2.spec.ts).
+  const issuer = await startIssuer(bin, logFile);
+  let served;
+  try {
+    served = await serve(bin, database, logFile, (baseURL) => issuerFlags(issuer, baseURL));
+  } catch (error) {
+    await issuer.stop();
+    throw error;
+  }
   process.env.LANTERN_E2E_BASE_URL = served.baseURL;
-  return served.stop;
+  process.env.LANTERN_E2E_OIDC_ISSUER = issuer.url;
+  return async () => {
+    await served.stop();
+    await issuer.stop();
+  };
 }

@@ -63,13 +63,22 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Serves `database` (a file or a postgres:// URL) on a free loopback port, its output appended to logFile. */
-export async function serve(bin: string, database: string, logFile: string): Promise<Served> {
+/**
+ * Serves `database` (a file or a postgres:// URL) on a free loopback port, its output appended to
+ * logFile; `extra` gives more arguments, knowing the server's base URL (for the CIS2 redirect URL).
+ */
+export async function serve(
+  bin: string,
+  database: string,
+  logFile: string,
+  extra: (baseURL: string) => string[] = () => [],
+): Promise<Served> {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  const args = ['serve', '--database', database, '--listen', `127.0.0.1:${port}`, ...extra(baseURL)];
   const log = fs.openSync(logFile, 'a');
-  fs.writeSync(log, `$ lantern serve --database ${database} --listen 127.0.0.1:${port}\n`);
-  const server = spawn(bin, ['serve', '--database', database, '--listen', `127.0.0.1:${port}`], {
+  fs.writeSync(log, `$ lantern ${args.join(' ')}\n`);
+  const server = spawn(bin, args, {
     stdio: ['ignore', log, log],
     env: { RUST_LOG: 'info', NO_COLOR: '1', ...process.env },
   });

@@ -18,6 +18,7 @@ mod location;
 mod network;
 mod observation;
 mod offers;
+mod oidc;
 mod ownership;
 mod practices;
 mod rollups;
@@ -46,6 +47,7 @@ pub use observation::{
     BatchOutcome, ObservationError, ObservationSession, SessionTimeline, StudyRecord, MAX_BATCH_EVENTS,
 };
 pub use offers::OfferHelp;
+pub use oidc::{IdentityStatus, OidcIdentity, PendingLogin, SignInClaim, NO_PASSWORD};
 pub use practices::PracticeSettings;
 pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;

@@ -36,6 +36,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub proxies: TrustedProxies,
+    /// The OpenID Connect provider people may sign in through (NHS CIS2), if one is set up.
+    pub oidc: Option<std::sync::Arc<auth::oidc::Oidc>>,
+    /// Whether usernames and passwords are accepted at all; off when everyone signs in through CIS2.
+    pub local_passwords: bool,
 }
 
 impl AppState {
@@ -45,6 +49,8 @@ impl AppState {
             sessions: SessionConfig::default(),
             clock: Clock::default(),
             proxies: TrustedProxies::default(),
+            oidc: None,
+            local_passwords: true,
         }
     }
 }

@@ -186,6 +186,50 @@ pub struct ListenArgs {
     /// and the audit trail.
     #[arg(long = "trusted-proxy", env = "LANTERN_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// Signing in through NHS CIS2 (OpenID Connect), and whether passwords are accepted too.
+#[derive(Debug, Clone, Args)]
+pub struct SignInArgs {
+    /// The OpenID Connect provider's issuer URL (NHS CIS2's for your environment); discovery is read
+    /// from {issuer}/.well-known/openid-configuration. HTTPS, except on this computer.
+    #[arg(long, env = "LANTERN_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The client id the provider registered for this Lantern.
+    #[arg(long, env = "LANTERN_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The RSA private key (PEM file) whose public half is registered with the provider; it signs
+    /// the RS512 client assertions (private_key_jwt).
+    #[arg(long, env = "LANTERN_OIDC_PRIVATE_KEY")]
+    pub oidc_private_key: Option<PathBuf>,
+    /// The key id (kid) the provider knows that key by, if it asks for one.
+    #[arg(long, env = "LANTERN_OIDC_KEY_ID")]
+    pub oidc_key_id: Option<String>,
+    /// Where the provider sends people back: https://<this server>/sign-in/oidc/callback, exactly as
+    /// registered.
+    #[arg(long, env = "LANTERN_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+    /// The scopes asked for (space-separated).
+    #[arg(long, env = "LANTERN_OIDC_SCOPES", default_value = lantern_web::auth::oidc::DEFAULT_SCOPES)]
+    pub oidc_scopes: String,
+    /// A file of `R-code = role` lines mapping national RBAC roles to Lantern roles, replacing the
+    /// built-in table (`lantern config check` prints it).
+    #[arg(long, env = "LANTERN_OIDC_ROLE_MAP")]
+    pub oidc_role_map: Option<PathBuf>,
+    /// Refuse usernames and passwords: everyone signs in through the provider.
+    #[arg(long)]
+    pub no_local_passwords: bool,
+    /// `off` does what --no-local-passwords does.
+    #[arg(long = "local-passwords", env = "LANTERN_LOCAL_PASSWORDS", value_parser = ["on", "off"], hide = true)]
+    pub local_passwords: Option<String>,
+}
+
+impl SignInArgs {
+    pub fn local_passwords(&self) -> bool {
+        !self.no_local_passwords && self.local_passwords.as_deref() != Some("off")
+    }
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ mod reference_import;
 mod report;
 mod serve;
 mod settings;
+mod sign_in;
 mod uptake;
 
 use anyhow::Context;

@@ -5,6 +5,7 @@ use anyhow::{bail, Context};
 use lantern_store::Store;
 use lantern_web::AppState;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Serves the app. `banner`, when given, is printed with the URL once listening.
 pub async fn serve(store: Store, args: &ListenArgs, banner: Option<&str>) -> anyhow::Result<()> {
@@ -23,6 +24,8 @@ pub async fn serve(store: Store, args: &ListenArgs, banner: Option<&str>) -> any
     let mut state = AppState::new(store.clone());
     state.sessions.secure_cookies = args.secure_cookies;
     state.proxies = lantern_web::TrustedProxies::new(args.trusted_proxies.iter().copied());
+    state.local_passwords = args.sign_in.local_passwords();
+    state.oidc = crate::sign_in::provider(&args.sign_in).map_err(|f| anyhow::anyhow!("{f}"))?.map(Arc::new);
     let app = lantern_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     store.close().await;

@@ -41,6 +41,7 @@ pub struct Settings {
     pub listen: (SocketAddr, Source),
     pub secure_cookies: (bool, Source),
     pub trusted_proxies: (Vec<IpAddr>, Source),
+    pub sign_in: crate::cli::SignInArgs,
 }
 
 /// A problem with the settings: refused ones stop `serve`, warnings are printed.
@@ -85,6 +86,7 @@ impl Settings {
             listen: (args.listen.listen, source("listen")),
             secure_cookies: (args.listen.secure_cookies, source("secure_cookies")),
             trusted_proxies: (args.listen.trusted_proxies.clone(), source("trusted_proxies")),
+            sign_in: args.listen.sign_in.clone(),
         }
     }
 
@@ -125,6 +127,7 @@ impl Settings {
                     .to_owned(),
             });
         }
+        found.extend(crate::sign_in::findings(&self.sign_in));
         found
     }
 
@@ -169,6 +172,9 @@ impl Settings {
                     .into(),
             ],
         ]
+        .into_iter()
+        .chain(crate::sign_in::describe(&self.sign_in))
+        .collect()
     }
 }
 
@@ -279,6 +285,17 @@ mod tests {
             listen: (listen.parse().expect("address"), Source::Default),
             secure_cookies: (secure, Source::Default),
             trusted_proxies: (Vec::new(), Source::Default),
+            sign_in: crate::cli::SignInArgs {
+                oidc_issuer: None,
+                oidc_client_id: None,
+                oidc_private_key: None,
+                oidc_key_id: None,
+                oidc_redirect_url: None,
+                oidc_scopes: lantern_web::auth::oidc::DEFAULT_SCOPES.into(),
+                oidc_role_map: None,
+                no_local_passwords: false,
+                local_passwords: None,
+            },
         }
     }
 

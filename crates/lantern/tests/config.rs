@@ -57,3 +57,39 @@ fn a_database_folder_that_does_not_exist_is_named() {
     assert!(!output.status.success());
     assert!(text(&output.stdout).contains("does not exist"), "{}", text(&output.stdout));
 }
+
+#[test]
+fn cis2_sign_in_is_explained_and_an_unsafe_provider_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = path(dir.path(), "lantern.db");
+    let key = concat!(env!("CARGO_MANIFEST_DIR"), "/../oidc-test-issuer/keys/client.pem");
+    let provider = |issuer: &'static str, key: &'static str| {
+        vec![
+            "--oidc-issuer",
+            issuer,
+            "--oidc-client-id",
+            "lantern",
+            "--oidc-private-key",
+            key,
+            "--oidc-redirect-url",
+            "https://lantern.example.nhs.uk/sign-in/oidc/callback",
+        ]
+    };
+    let mut good = vec!["config", "check", "--database", &db];
+    good.extend(provider("https://cis2.example.nhs.uk/realms/Healthcare", key));
+    let printed = ok(&good);
+    assert!(printed.contains("oidc-issuer") && printed.contains("R8008=practice_lead"), "{printed}");
+
+    let mut plain = vec!["config", "check", "--database", &db];
+    plain.extend(provider("http://cis2.example.nhs.uk", key));
+    let output = lantern(&plain);
+    assert!(!output.status.success());
+    assert!(text(&output.stdout).contains("REFUSED oidc: the issuer http://cis2.example.nhs.uk is not HTTPS"));
+
+    let mut keyless = vec!["serve", "--database", &db];
+    keyless.extend(provider("https://cis2.example.nhs.uk", "/no/such/key.pem"));
+    assert!(refused(&keyless).contains("cannot read the private key"));
+    let stderr = refused(&["serve", "--database", &db, "--no-local-passwords"]);
+    assert!(stderr.contains("nobody could sign in"), "{stderr}");
+    assert!(!Path::new(&db).exists(), "serve refused before opening the database");
+}

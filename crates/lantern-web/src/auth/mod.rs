@@ -2,6 +2,7 @@
 //! through [`authenticate`]; each route then declares who may use it in the route table (`access::routes`).
 
 mod accounts;
+pub mod oidc;
 mod password;
 mod secrets;
 pub mod session;

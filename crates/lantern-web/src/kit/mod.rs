@@ -31,6 +31,25 @@ struct MessagePage<'a> {
     body: &'a str,
 }
 
+#[derive(Template)]
+#[template(path = "kit/continue.html")]
+struct ContinuePage<'a> {
+    shell: Shell,
+    heading: &'a str,
+    next: &'a str,
+}
+
+/// A page that moves on to `next` (a path on this site) by itself through a `Refresh` header, with a
+/// link for browsers that do not. A navigation the page starts counts as same-site, where a redirect
+/// straight after another site's redirect would not.
+pub fn continue_to(next: &str, heading: &str) -> Response {
+    let mut response = render(&ContinuePage { shell: Shell::public(heading), heading, next });
+    if let Ok(value) = format!("0; url={next}").parse() {
+        response.headers_mut().insert(axum::http::header::REFRESH, value);
+    }
+    response
+}
+
 /// A plain page in the house style for errors and notices.
 pub fn message(status: StatusCode, heading: &str, body: &str) -> Response {
     let page = MessagePage { shell: Shell::public(heading), heading, body };

@@ -36,6 +36,14 @@ pub fn actor() -> Actor {
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> Self {
+        Self::spawn_with(db, |_, _| {}).await
+    }
+
+    /// The same, with the app's state changed first; `configure` is given the server's base URL.
+    pub async fn spawn_with(
+        db: TestDatabase,
+        configure: impl FnOnce(&str, &mut lantern_web::AppState),
+    ) -> Self {
         let practice = OdsCode::parse(PRACTICE).expect("valid");
         db.store
             .upsert_practice(
@@ -77,8 +85,9 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let app = lantern_web::router(lantern_web::AppState::new(db.store.clone()))
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let mut state = lantern_web::AppState::new(db.store.clone());
+        configure(&base, &mut state);
+        let app = lantern_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
         let store = db.store.clone();
         let mut app = Self { base, client: Client::new(), store, _db: db, staff, users };

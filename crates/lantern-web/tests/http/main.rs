@@ -19,6 +19,7 @@ macro_rules! both_backends {
 }
 
 mod accounts {
+    mod oidc;
     mod pages;
 }
 mod audit {

@@ -1,11 +1,13 @@
 //! Signing in and out, one's own account (password, API tokens), and administrators' user accounts.
 
 mod account_page;
+mod approvals_page;
+mod oidc_page;
 mod sign_in_page;
 mod tokens_api;
 mod users_api;
 
-use crate::access::roles::ADMIN;
+use crate::access::roles::{ADMIN, SETTINGS_ROLES};
 use crate::access::routes::{Access, Table};
 use axum::http::Method as M;
 use axum::routing::{delete, get, post, put};
@@ -16,6 +18,21 @@ pub fn routes() -> Table {
         .route(M::GET, "/", Access::Public, get(sign_in_page::home))
         .route(M::GET, "/sign-in", Access::Public, get(sign_in_page::show))
         .route(M::POST, "/sign-in", Access::Public, post(sign_in_page::submit))
+        .route(M::GET, "/sign-in/oidc", Access::Public, get(oidc_page::start))
+        .route(M::GET, "/sign-in/oidc/callback", Access::Public, get(oidc_page::callback))
+        .route(M::GET, "/sign-in-requests", Access::Roles(SETTINGS_ROLES), get(approvals_page::show))
+        .route(
+            M::POST,
+            "/sign-in-requests/{id}/approve",
+            Access::Roles(SETTINGS_ROLES),
+            post(approvals_page::approve),
+        )
+        .route(
+            M::POST,
+            "/sign-in-requests/{id}/refuse",
+            Access::Roles(SETTINGS_ROLES),
+            post(approvals_page::refuse),
+        )
         .route(M::POST, "/sign-out", Access::SignedIn, post(sign_in_page::sign_out))
         .route(M::GET, "/account", Access::SignedIn, get(account_page::show))
         .route(M::POST, "/account/password", Access::SignedIn, post(account_page::change_password))

@@ -37,6 +37,10 @@ struct SignInPage {
     problem: Option<&'static str>,
     signed_out: bool,
     password_changed: bool,
+    /// Offer "sign in with NHS Care Identity Service" (a provider is set up).
+    oidc: bool,
+    /// Offer the username and password form (not switched off).
+    passwords: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +84,8 @@ fn page(
         problem,
         signed_out: notice.signed_out,
         password_changed: notice.password_changed,
+        oidc: state.oidc.is_some(),
+        passwords: state.local_passwords,
     });
     let mut response = (status, html).into_response();
     if let Ok(value) = state.sessions.cookie(SIGN_IN_COOKIE, &csrf, 1800).parse() {
@@ -89,7 +95,7 @@ fn page(
 }
 
 /// Only paths on this site, so a crafted link cannot send people elsewhere after signing in.
-fn safe_next(next: Option<&str>) -> String {
+pub(super) fn safe_next(next: Option<&str>) -> String {
     match next {
         // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example".
         Some(path)
@@ -116,6 +122,13 @@ pub async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
+    if !state.local_passwords {
+        return Ok(crate::kit::message(
+            StatusCode::FORBIDDEN,
+            "Sign in with NHS Care Identity Service",
+            "This Lantern does not accept passwords: sign in with your smartcard or authenticator.",
+        ));
+    }
     let form = Form::parse(&body);
     let next = safe_next(form.one("next").as_deref());
     let typed = form.one("username").unwrap_or_default().trim().to_lowercase();

@@ -96,6 +96,8 @@ pub fn fill(path: &str, who: Who, fx: &Fixtures) -> Result<String, String> {
             ("id", "studies" | "sessions" | "reliability-pairs") => {
                 "00000000-0000-7000-8000-000000000000".to_owned()
             }
+            // A sign-in request (NHS CIS2) that matches none: the role check comes first, then "not found".
+            ("id", "sign-in-requests") => "00000000-0000-7000-8000-000000000000".to_owned(),
             ("session", "notes") => "00000000-0000-7000-8000-000000000000.txt".to_owned(),
             _ => {
                 return Err(format!(
