@@ -8,8 +8,8 @@ mod shared;
 use lantern_import::oc::read_oc;
 use lantern_import::oc_table2::{import_oc_table2_file, read_oc_table2};
 use lantern_import::reference::ReferenceError;
+use shared::workbook::{column_values, spoiled};
 use shared::{actor, fixture, stores, temp_file};
-use std::io::{Read, Write};
 
 const APRIL_2024: &str =
     "online-consultations/Submissions via Online Consultation Systems in General Practice - April 2024.sample.xlsx";
@@ -17,37 +17,10 @@ const FEBRUARY_2026: &str =
     "online-consultations/Submissions via OC Systems in General Practice - February 2026.sample.xlsx";
 const TABLE_2: &str = "xl/worksheets/sheet4.xml";
 
-/// The workbook's parts, by name, in order.
-fn parts(name: &str) -> Vec<(String, Vec<u8>)> {
-    let file = std::fs::File::open(fixture(name)).expect("fixture");
-    let mut archive = zip::ZipArchive::new(file).expect("a zip");
-    (0..archive.len())
-        .map(|i| {
-            let mut entry = archive.by_index(i).expect("entry");
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).expect("read");
-            (entry.name().to_owned(), bytes)
-        })
-        .collect()
-}
-
 /// The values of `column` in rows 13 on (the practice rows; the notes below them leave it empty),
 /// by scanning the worksheet's XML text for `<c r="M…"…><v>…</v>`: no spreadsheet reader.
 fn naive_column(name: &str, column: char) -> Vec<i64> {
-    let sheet = parts(name).into_iter().find(|(n, _)| n == TABLE_2).expect("Table 2").1;
-    let xml = String::from_utf8(sheet).expect("UTF-8");
-    let mut values = Vec::new();
-    for cell in xml.split(&format!("<c r=\"{column}")).skip(1) {
-        let row: u64 =
-            cell.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("row");
-        let tag_end = cell.find('>').expect("a tag");
-        if row < 13 || cell[..tag_end].ends_with('/') {
-            continue; // titles, or an empty cell
-        }
-        let (_, rest) = cell[tag_end..].split_once("<v>").expect("a value");
-        values.push(rest.split('<').next().unwrap_or_default().parse::<i64>().expect("a whole number"));
-    }
-    values
+    column_values(name, TABLE_2, column, 13)
 }
 
 #[tokio::test]
@@ -138,30 +111,15 @@ fn months_before_the_method_change_are_flagged_in_every_layout() {
     assert!(unmoved.flags.iter().all(|f| f.kind != "method_change"));
 }
 
-/// The February 2026 workbook with Table 2's XML changed by `spoil`.
-fn spoiled(spoil: impl Fn(String) -> String) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in parts(FEBRUARY_2026) {
-        let bytes = if name == TABLE_2 {
-            spoil(String::from_utf8(bytes).expect("UTF-8")).into_bytes()
-        } else {
-            bytes
-        };
-        out.start_file(name, zip::write::SimpleFileOptions::default()).expect("zip");
-        out.write_all(&bytes).expect("zip");
-    }
-    out.finish().expect("zip").into_inner()
-}
-
 #[tokio::test]
 async fn a_damaged_workbook_is_refused_naming_row_and_column_and_nothing_is_written() {
-    let not_whole = spoiled(|xml| xml.replacen("<v>157</v>", "<v>157.5</v>", 1));
-    let no_header = spoiled(|xml| {
+    let not_whole = spoiled(FEBRUARY_2026, TABLE_2, |xml| xml.replacen("<v>157</v>", "<v>157.5</v>", 1));
+    let no_header = spoiled(FEBRUARY_2026, TABLE_2, |xml| {
         let start = xml.find("<row r=\"12\"").expect("row 12");
         let end = start + xml[start..].find("</row>").expect("its end") + "</row>".len();
         format!("{}{}", &xml[..start], &xml[end..])
     });
-    let twice = spoiled(|xml| {
+    let twice = spoiled(FEBRUARY_2026, TABLE_2, |xml| {
         // Row 14 (A81002) given A81001's code: the practice twice in the month.
         let start = xml.find("<row r=\"14\"").expect("row 14");
         let row = &xml[start..start + xml[start..].find("</row>").expect("its end")];

@@ -2,47 +2,20 @@
 //! see `fixtures/README.md`). Shared phone accounts stay apart from practices, totals equal a plain
 //! scan of the worksheet's XML, re-import changes nothing, damage is refused by row, quirks flagged.
 
+use super::shared::workbook::{column_values, spoiled};
 use super::{actor, fixture, stores, temp_file};
 use lantern_core::uptake::access::CbtStatus;
 use lantern_import::cbt::{import_cbt_file, read_cbt};
 use lantern_import::reference::ReferenceError;
-use std::io::{Read, Write};
 
 const OCTOBER: &str = "cbt/Cloud Based Telephony Publication Summary October 2025.sample.xlsx";
 const NOVEMBER: &str = "cbt/Cloud Based Telephony Publication Summary November 2025.sample.xlsx";
 const TABLE_3: &str = "xl/worksheets/sheet5.xml";
 
-/// The workbook's parts, by name, in order.
-fn parts(name: &str) -> Vec<(String, Vec<u8>)> {
-    let file = std::fs::File::open(fixture(name)).expect("fixture");
-    let mut archive = zip::ZipArchive::new(file).expect("a zip");
-    (0..archive.len())
-        .map(|i| {
-            let mut entry = archive.by_index(i).expect("entry");
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).expect("read");
-            (entry.name().to_owned(), bytes)
-        })
-        .collect()
-}
-
 /// The sum of column L (`Count of Inbound calls`) over the data rows (15 on; row 13 is the national
 /// total), by scanning the worksheet's XML text for `<c r="L…"…><v>…</v>`: no spreadsheet reader.
 fn naive_inbound(name: &str) -> i64 {
-    let sheet = parts(name).into_iter().find(|(n, _)| n == TABLE_3).expect("Table 3").1;
-    let xml = String::from_utf8(sheet).expect("UTF-8");
-    let mut sum = 0;
-    for cell in xml.split("<c r=\"L").skip(1) {
-        let row: u64 =
-            cell.chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("row");
-        let tag_end = cell.find('>').expect("a tag");
-        if row < 15 || cell[..tag_end].ends_with('/') {
-            continue; // titles, or an empty cell
-        }
-        let (_, rest) = cell[tag_end..].split_once("<v>").expect("a value");
-        sum += rest.split('<').next().unwrap_or_default().parse::<i64>().expect("a whole number");
-    }
-    sum
+    column_values(name, TABLE_3, 'L', 15).iter().sum()
 }
 
 #[tokio::test]
@@ -110,25 +83,10 @@ fn published_quirks_are_kept_and_flagged_never_refused() {
     assert_eq!(november.stats.flags.get("sum_mismatch"), Some(&2));
 }
 
-/// The October workbook with Table 3's XML changed by `spoil`.
-fn spoiled(spoil: impl Fn(String) -> String) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in parts(OCTOBER) {
-        let bytes = if name == TABLE_3 {
-            spoil(String::from_utf8(bytes).expect("UTF-8")).into_bytes()
-        } else {
-            bytes
-        };
-        out.start_file(name, zip::write::SimpleFileOptions::default()).expect("zip");
-        out.write_all(&bytes).expect("zip");
-    }
-    out.finish().expect("zip").into_inner()
-}
-
 #[tokio::test]
 async fn a_damaged_workbook_is_refused_naming_row_and_column_and_nothing_is_written() {
-    let not_whole = spoiled(|xml| xml.replacen("<v>7993</v>", "<v>79.5</v>", 1));
-    let no_header = spoiled(|xml| {
+    let not_whole = spoiled(OCTOBER, TABLE_3, |xml| xml.replacen("<v>7993</v>", "<v>79.5</v>", 1));
+    let no_header = spoiled(OCTOBER, TABLE_3, |xml| {
         let start = xml.find("<row r=\"10\"").expect("row 10");
         let end = start + xml[start..].find("</row>").expect("its end") + "</row>".len();
         format!("{}{}", &xml[..start], &xml[end..])

@@ -3,6 +3,8 @@
 //! absent, and fails under CI).
 #![allow(dead_code)] // each test file uses its own subset
 
+pub mod workbook;
+
 use lantern_core::audit::Actor;
 use lantern_store::testing::{self, TestDatabase};
 use std::path::{Path, PathBuf};
