@@ -74,11 +74,14 @@ pub async fn offer_effect(store: &Store, offer: &Offer) -> Result<EffectReport, 
         store.list_practices().await?.iter().any(|(p, synthetic)| p.ods_code == *code && *synthetic);
     let own = store.uptake_oc_months_of(code.as_str()).await?;
     let list_size = latest_list_size(code.as_str(), &own);
-    let peers = peers(store, code.as_str(), &own, list_size).await?;
-    let mut peer_series = Vec::with_capacity(peers.len());
-    for peer in &peers {
-        peer_series.push(oc_series(peer, &store.uptake_oc_months_of(peer).await?));
-    }
+    let (peers, peer_series): (Vec<String>, Vec<_>) = peers(store, code.as_str(), &own, list_size)
+        .await?
+        .into_iter()
+        .map(|(peer, months)| {
+            let series = oc_series(&peer, &months);
+            (peer, series)
+        })
+        .unzip();
     let panel = Panel {
         practice: oc_series(code.as_str(), &own),
         peers: peer_series,
@@ -152,13 +155,14 @@ fn trend(panel: &Panel, window: Option<(Month, Month)>) -> Vec<TrendMonth> {
     rows
 }
 
-/// The practice's matched peers from the practice map, the registered counts, IMD and suppliers held.
+/// The practice's matched peers from the practice map, the registered counts, IMD and suppliers held,
+/// each with the months already read to match it.
 async fn peers(
     store: &Store,
     practice: &str,
     own: &[OcMonth],
     list_size: Option<i64>,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<(String, Vec<OcMonth>)>, StoreError> {
     let places = store.uptake_places_latest().await?;
     let Some(icb) = places.get(practice).and_then(|p| p.icb.clone()) else {
         return Ok(Vec::new());
@@ -185,6 +189,7 @@ async fn peers(
         supplier: supplier(own),
     };
     let mut candidates = Vec::new();
+    let mut months_of = std::collections::HashMap::new();
     for place in places.values().filter(|p| p.icb.as_deref() == Some(icb.as_str()) && p.practice != practice)
     {
         let months = store.uptake_oc_months_of(&place.practice).await?;
@@ -195,8 +200,16 @@ async fn peers(
             quintile: quintiles.get(&place.practice).copied(),
             supplier: supplier(&months),
         });
+        months_of.insert(place.practice.clone(), months);
     }
-    Ok(match_peers(&target, &candidates, &store.practices_with_offers().await?))
+    let matched = match_peers(&target, &candidates, &store.practices_with_offers().await?);
+    Ok(matched
+        .into_iter()
+        .map(|peer| {
+            let months = months_of.remove(&peer).unwrap_or_default();
+            (peer, months)
+        })
+        .collect())
 }
 
 /// One estimate in a line: the change and its interval, or "cannot say" with every reason.
