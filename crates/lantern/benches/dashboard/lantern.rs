@@ -10,7 +10,7 @@ use lantern_core::ods::OdsCode;
 use lantern_core::practice::Practice;
 use lantern_store::{DatabaseLocation, Store};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -18,7 +18,8 @@ pub const CHILD: &str = "LANTERN_DASHBOARD_CHILD";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ChildInput {
-    pub database: PathBuf,
+    /// A SQLite path or a PostgreSQL URL, as `--database` takes them.
+    pub database: String,
     pub warmup: usize,
     pub questions: Vec<Question>,
 }
@@ -81,7 +82,8 @@ pub fn run_child(input: &Path, output: &Path) {
         serde_json::from_slice(&std::fs::read(input).expect("read the child's input")).expect("child input");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let result = runtime.block_on(async {
-        let store = Store::connect(&DatabaseLocation::Sqlite(input.database.clone())).await.expect("open");
+        let location = DatabaseLocation::parse(&input.database).expect("a database location");
+        let store = Store::connect(&location).await.expect("open");
         store.migrate().await.expect("migrate");
         let hwm_open_kb = vm_hwm_kb();
         let icb = input.questions.iter().find(|q| q.kind == Kind::IcbYear).map(|q| q.org.clone());
@@ -113,13 +115,17 @@ pub fn run_child(input: &Path, output: &Path) {
 pub fn measure(
     exe: &Path,
     dir: &Path,
-    database: &Path,
+    database: &DatabaseLocation,
     warmup: usize,
     questions: &[Question],
 ) -> ChildOutput {
     let input = dir.join("lantern-questions.json");
     let output = dir.join("lantern-answers.json");
-    let child_input = ChildInput { database: database.to_owned(), warmup, questions: questions.to_vec() };
+    let database = match database {
+        DatabaseLocation::Sqlite(path) => path.display().to_string(),
+        DatabaseLocation::Postgres(url) => url.clone(),
+    };
+    let child_input = ChildInput { database, warmup, questions: questions.to_vec() };
     std::fs::write(&input, serde_json::to_vec(&child_input).expect("json")).expect("write questions");
     let status = Command::new(exe)
         .arg("--bench")

@@ -33,6 +33,7 @@ mod load;
 #[path = "../support/machine.rs"]
 mod machine;
 mod model;
+mod postgres;
 mod report;
 
 use figures::{Kind, Question};
@@ -54,6 +55,8 @@ struct Settings {
     check_max: u64,
     keep: bool,
     smoke: bool,
+    /// Also copy each size into PostgreSQL and ask it the same questions.
+    postgres: bool,
 }
 
 impl Settings {
@@ -84,6 +87,7 @@ impl Settings {
             check_max: number("LANTERN_BENCH_CHECK_MAX", 2_000_000),
             keep: std::env::var("LANTERN_BENCH_KEEP").is_ok_and(|v| v == "1"),
             smoke,
+            postgres: postgres::wanted(),
         }
     }
 }
@@ -194,12 +198,30 @@ fn run_size(cx: &Context<'_>, episodes: u64) -> (Vec<Row>, bool) {
     );
     let practices: Vec<String> = icb.practices.iter().map(|p| p.practice.ods_code.to_string()).collect();
     let questions = questions(settings, icb.code.as_str(), &practices);
-    let mine = lantern::measure(exe, dir, &database, settings.warmup, &questions);
+    let sqlite = DatabaseLocation::Sqlite(database.clone());
+    let mine = lantern::measure(exe, dir, &sqlite, settings.warmup, &questions);
     println!(
-        "  Lantern      query process peak memory {} MB ({} MB after opening the store)",
+        "  Lantern      SQLite: query process peak memory {} MB ({} MB after opening the store)",
         report::mb(mine.hwm_kb),
         report::mb(mine.hwm_open_kb)
     );
+    let theirs = settings.postgres.then(|| {
+        let copied = rt.block_on(postgres::copy(&database, &icb));
+        println!(
+            "  PostgreSQL   copied the practices, staff and {} episode and rollup rows into a new database in {:.0} s",
+            copied.rows, copied.seconds
+        );
+        let out = lantern::measure(exe, dir, &copied.location, settings.warmup, &questions);
+        rt.block_on(postgres::drop(&copied.location));
+        println!(
+            "  Lantern      PostgreSQL: query process peak memory {} MB (the server's memory is not counted)",
+            report::mb(out.hwm_kb)
+        );
+        out
+    });
+    if !settings.postgres {
+        println!("  PostgreSQL   not run (LANTERN_BENCH_POSTGRES=0, or no server answered)");
+    }
     let duck = python.and_then(|python| {
         let (rows, seconds, bytes) = rt.block_on(duckdb::export(&database, &csv));
         println!("  export       {rows} episodes to CSV in {seconds:.0} s ({:.0} MB)", bytes as f64 / 1e6);
@@ -238,39 +260,58 @@ fn run_size(cx: &Context<'_>, episodes: u64) -> (Vec<Row>, bool) {
             v.sort_by(f64::total_cmp);
             v
         };
-        let mut matched = "-";
-        if let Some(d) = &duck {
+        let duck_ms = duck
+            .as_ref()
+            .map_or_else(Vec::new, |d| sorted(picked(&d.answers).into_iter().map(|(_, ms)| ms).collect()));
+        // Each backend's figures must equal DuckDB's, and PostgreSQL's must equal SQLite's.
+        let compare = |answers: &[lantern::Answer], against: &[&[lantern::Answer]]| -> Vec<String> {
             let mut differences = Vec::new();
-            for (i, _) in picked(&d.answers) {
-                for difference in mine.answers[i].figures.differences(&d.answers[i].figures) {
-                    differences.push(format!(
-                        "{} {} {}..{}: {difference}",
-                        kind.label(),
-                        questions[i].org,
-                        questions[i].from,
-                        questions[i].to
-                    ));
+            for (i, _) in picked(answers) {
+                for other in against {
+                    for difference in answers[i].figures.differences(&other[i].figures) {
+                        differences.push(format!(
+                            "{} {} {}..{}: {difference}",
+                            kind.label(),
+                            questions[i].org,
+                            questions[i].from,
+                            questions[i].to
+                        ));
+                    }
                 }
             }
-            for d in differences.iter().take(5) {
-                eprintln!("  MISMATCH {d}");
-            }
-            matched = if differences.is_empty() { "MATCH" } else { "MISMATCH" };
-            failed |= !differences.is_empty();
+            differences
+        };
+        let mut sides: Vec<(&'static str, &lantern::ChildOutput, Vec<&[lantern::Answer]>)> = Vec::new();
+        let duck_answers: Vec<&[lantern::Answer]> = duck.iter().map(|d| d.answers.as_slice()).collect();
+        sides.push(("SQLite", &mine, duck_answers.clone()));
+        if let Some(pg) = &theirs {
+            let mut against = duck_answers.clone();
+            against.push(&mine.answers);
+            sides.push(("PostgreSQL", pg, against));
         }
-        rows.push(Row {
-            episodes: loaded.episodes,
-            kind,
-            samples: picked(&mine.answers).len(),
-            lantern: sorted(picked(&mine.answers).into_iter().map(|(_, ms)| ms).collect()),
-            duckdb: duck.as_ref().map_or_else(Vec::new, |d| {
-                sorted(picked(&d.answers).into_iter().map(|(_, ms)| ms).collect())
-            }),
-            duckdb_load_s: duck.as_ref().map(|d| d.load_seconds),
-            matched,
-            lantern_hwm_kb: mine.hwm_kb,
-            duckdb_hwm_kb: duck.as_ref().map(|d| d.hwm_kb),
-        });
+        for (backend, side, against) in sides {
+            let mut matched = "-";
+            if !against.is_empty() {
+                let differences = compare(&side.answers, &against);
+                for d in differences.iter().take(5) {
+                    eprintln!("  MISMATCH ({backend}) {d}");
+                }
+                matched = if differences.is_empty() { "MATCH" } else { "MISMATCH" };
+                failed |= !differences.is_empty();
+            }
+            rows.push(Row {
+                episodes: loaded.episodes,
+                kind,
+                backend,
+                samples: picked(&side.answers).len(),
+                lantern: sorted(picked(&side.answers).into_iter().map(|(_, ms)| ms).collect()),
+                duckdb: duck_ms.clone(),
+                duckdb_load_s: duck.as_ref().map(|d| d.load_seconds),
+                matched,
+                lantern_hwm_kb: side.hwm_kb,
+                duckdb_hwm_kb: duck.as_ref().map(|d| d.hwm_kb),
+            });
+        }
     }
     report::print_table(&rows);
     (rows, failed)
@@ -317,12 +358,15 @@ fn main() {
     report::print_table(&all);
     for row in all.iter().filter(|r| r.episodes >= 10_000_000) {
         let p95 = report::percentile(&row.lantern, 0.95);
-        let target = if row.kind == Kind::PracticeQuarter { 50.0 } else { 250.0 };
+        // Practice-quarter: the first target (under 50 ms). ICB-year: issue 13's, half of the 97 ms
+        // p95 measured on 2026-11-25 before `network_figures` asked one query per question.
+        let target = if row.kind == Kind::PracticeQuarter { 50.0 } else { 48.0 };
         let faster = report::percentile(&row.duckdb, 0.95) > p95;
         println!(
-            "target at {} episodes, {}: p95 {p95:.1} ms < {target} ms: {}; faster than DuckDB at p95: {}",
+            "target at {} episodes, {}, {}: p95 {p95:.1} ms < {target} ms: {}; faster than DuckDB at p95: {}",
             row.episodes,
             row.kind.label(),
+            row.backend,
             if p95 < target { "MET" } else { "MISSED" },
             if row.duckdb.is_empty() {
                 "not measured"

@@ -7,6 +7,8 @@ use std::path::Path;
 pub struct Row {
     pub episodes: u64,
     pub kind: Kind,
+    /// "SQLite" or "PostgreSQL".
+    pub backend: &'static str,
     pub samples: usize,
     /// Lantern's times (ms), sorted.
     pub lantern: Vec<f64>,
@@ -48,9 +50,10 @@ pub fn print_machine(dir: &Path, smoke: bool) {
 pub fn print_table(rows: &[Row]) {
     println!();
     println!(
-        "| {:>10} | {:<16} | {:>4} | {:>10} | {:>10} | {:>10} | {:>10} | {:>10} | {:>9} | {:>9} | {:>9} | {:<8} | {:>10} | {:>10} |",
+        "| {:>10} | {:<16} | {:<10} | {:>4} | {:>10} | {:>10} | {:>10} | {:>10} | {:>10} | {:>9} | {:>9} | {:>9} | {:<8} | {:>10} | {:>10} |",
         "episodes",
         "question",
+        "backend",
         "n",
         "Lantern p50",
         "Lantern p95",
@@ -65,8 +68,8 @@ pub fn print_table(rows: &[Row]) {
         "DuckDB MB"
     );
     println!(
-        "|{:->12}|{:-<18}|{:->6}|{:->13}|{:->13}|{:->13}|{:->12}|{:->12}|{:->11}|{:->11}|{:->11}|{:-<10}|{:->12}|{:->12}|",
-        ":", "", ":", ":", ":", ":", ":", ":", ":", ":", ":", "", ":", ":"
+        "|{:->12}|{:-<18}|{:-<12}|{:->6}|{:->13}|{:->13}|{:->13}|{:->12}|{:->12}|{:->11}|{:->11}|{:->11}|{:-<10}|{:->12}|{:->12}|",
+        ":", "", "", ":", ":", ":", ":", ":", ":", ":", ":", ":", "", ":", ":"
     );
     let ms = |v: f64| if v.is_nan() { "-".to_owned() } else { format!("{v:.2}") };
     for r in rows {
@@ -74,9 +77,10 @@ pub fn print_table(rows: &[Row]) {
         let (d50, d95) = (percentile(&r.duckdb, 0.5), percentile(&r.duckdb, 0.95));
         let ratio = |d: f64, l: f64| if d.is_nan() { "-".to_owned() } else { format!("{:.1}", d / l) };
         println!(
-            "| {:>10} | {:<16} | {:>4} | {:>11} | {:>11} | {:>11} | {:>10} | {:>10} | {:>9} | {:>9} | {:>9} | {:<8} | {:>10} | {:>10} |",
+            "| {:>10} | {:<16} | {:<10} | {:>4} | {:>11} | {:>11} | {:>11} | {:>10} | {:>10} | {:>9} | {:>9} | {:>9} | {:<8} | {:>10} | {:>10} |",
             r.episodes,
             r.kind.label(),
+            r.backend,
             r.samples,
             ms(l50),
             ms(l95),
