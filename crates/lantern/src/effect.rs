@@ -1,6 +1,7 @@
 //! `lantern report effect`: did an offer's start change the practice's online consultation
-//! submissions per 1,000 patients, beyond season, trend and matched peers, and what did each extra
-//! online user cost in logged staff time. The estimator and its rules are `lantern_core::effect`'s, and
+//! submissions per 1,000 patients (and, where appointment figures are held, its share of video and
+//! online appointments), beyond season, trend and matched peers, and what did each extra online user
+//! cost in logged staff time. The estimator and its rules are `lantern_core::effect`'s, and
 //! `lantern_web::effect` gathers the data (for the pages and API too); this reads the arguments and
 //! writes the answer, saying plainly when there is none.
 
@@ -56,20 +57,28 @@ fn csv(report: &EffectReport) -> anyhow::Result<String> {
     ])?;
     let synthetic = if report.synthetic.is_some() { "synthetic" } else { "" };
     let offer = report.offer.id.to_string();
-    let base = |estimate: &str| {
+    let row_of = |measure: &str, estimate: &str| {
         vec![
             synthetic.to_owned(),
             report.practice.clone(),
             offer.clone(),
-            report.measure.to_owned(),
+            measure.to_owned(),
             estimate.to_owned(),
         ]
     };
-    for (name, outcome) in [
-        ("interrupted_time_series", &report.effect.interrupted_time_series),
-        ("difference_in_differences", &report.effect.difference_in_differences),
-    ] {
-        let mut row = base(name);
+    let base = |estimate: &str| row_of(report.measure, estimate);
+    // The online consultation measure, then the appointment share when it is held.
+    let mut measures = vec![(report.measure, &report.effect)];
+    if let Some(a) = &report.appointments {
+        measures.push((a.measure, &a.effect));
+    }
+    for (measure, effect, name, outcome) in measures.into_iter().flat_map(|(measure, effect)| {
+        [
+            (measure, effect, "interrupted_time_series", &effect.interrupted_time_series),
+            (measure, effect, "difference_in_differences", &effect.difference_in_differences),
+        ]
+    }) {
+        let mut row = row_of(measure, name);
         match outcome {
             Outcome::Estimate(e) => row.extend([
                 "estimate".to_owned(),
@@ -78,7 +87,7 @@ fn csv(report: &EffectReport) -> anyhow::Result<String> {
                 e.interval.high.to_string(),
                 e.months_before.to_string(),
                 e.months_after.to_string(),
-                report.effect.peers_used.to_string(),
+                effect.peers_used.to_string(),
                 String::new(),
             ]),
             Outcome::CannotSay { reasons } => row.extend([
@@ -86,9 +95,9 @@ fn csv(report: &EffectReport) -> anyhow::Result<String> {
                 String::new(),
                 String::new(),
                 String::new(),
-                report.effect.months_before.to_string(),
-                report.effect.months_after.to_string(),
-                report.effect.peers_used.to_string(),
+                effect.months_before.to_string(),
+                effect.months_after.to_string(),
+                effect.peers_used.to_string(),
                 reasons.iter().map(|r| r.explain()).collect::<Vec<_>>().join("; "),
             ]),
         }

@@ -46,6 +46,7 @@
 //!
 //! [`cost`] turns an estimate into the staff cost of each extra online user.
 
+pub mod appointments;
 pub mod cost;
 pub mod month;
 pub mod oc;

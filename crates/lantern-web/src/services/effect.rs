@@ -1,11 +1,13 @@
 //! Did an offer's start change the practice's online consultation submissions per 1,000 patients,
 //! beyond season, trend and matched peers, and what did each extra online user cost in logged staff
-//! time. The estimator and its rules are `lantern_core::effect`'s; this gathers the data from the store
+//! time. Where appointment figures are held, the same question is asked of the share of appointments
+//! booked as video or online, against the same peers. The estimator and its rules are `lantern_core::effect`'s; this gathers the data from the store
 //! and says the answer in words. `lantern report effect`, the effect pages and the API all ask here, so
 //! they give the same figures.
 
 use jiff::civil::Date;
 use jiff::Timestamp;
+use lantern_core::effect::appointments::{appointment_series, AppointmentCount, APPOINTMENT_MEASURE};
 use lantern_core::effect::oc::{
     latest_list_size, match_peers, oc_method_changes, oc_series, PeerCandidate, OC_MEASURE,
 };
@@ -54,6 +56,22 @@ pub struct EffectReport {
     #[schema(value_type = Vec<Object>)]
     pub trend: Vec<TrendMonth>,
     /// The answer in words, one line each.
+    pub says: Vec<String>,
+    /// The second measure, when appointment figures are held for the practice.
+    pub appointments: Option<MeasureEffect>,
+}
+
+/// The offer's effect on a second measure, against the same peers.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MeasureEffect {
+    #[schema(value_type = String)]
+    pub measure: &'static str,
+    /// As [`EffectReport::effect`], in the measure's own unit (percentage points for a share).
+    #[schema(value_type = Object)]
+    pub effect: Effect,
+    #[schema(value_type = Vec<Object>)]
+    pub trend: Vec<TrendMonth>,
+    /// The two estimates in words, one line each.
     pub says: Vec<String>,
 }
 
@@ -110,6 +128,7 @@ pub async fn offer_effect(store: &Store, offer: &Offer) -> Result<EffectReport, 
     let per_minute = if staff_minutes > 0 { cost_pence / staff_minutes as f64 } else { 0.0 };
     let exposure = Exposure { denominator: list_size.unwrap_or(0) as f64, per: 1_000.0 };
     let cost = cost_per_extra_user(&effect, exposure, staff_minutes, per_minute);
+    let appointments = appointment_effect(store, code.as_str(), &peers, &panel).await?;
 
     Ok(EffectReport {
         synthetic: synthetic.then_some(SYNTHETIC_LABEL),
@@ -126,7 +145,59 @@ pub async fn offer_effect(store: &Store, offer: &Offer) -> Result<EffectReport, 
         staff_minutes,
         staff_cost_pence: cost_pence,
         cost,
+        appointments,
     })
+}
+
+/// The video/online share of appointments at the practice and at the peers the online consultation
+/// measure matched, with the same start and list; None when no appointment month is held for it.
+async fn appointment_effect(
+    store: &Store,
+    practice: &str,
+    peers: &[String],
+    oc: &Panel,
+) -> Result<Option<MeasureEffect>, StoreError> {
+    let own = store.appointment_shares(Some(practice)).await?;
+    if own.is_empty() {
+        return Ok(None);
+    }
+    let series = |code: &str, shares: &[lantern_store::AppointmentShare]| {
+        appointment_series(
+            code,
+            shares.iter().map(|s| AppointmentCount {
+                period: &s.period,
+                total: s.total,
+                video_online: s.video_online,
+            }),
+        )
+    };
+    let mut peer_series = Vec::new();
+    for peer in peers {
+        peer_series.push(series(peer, &store.appointment_shares(Some(peer)).await?));
+    }
+    let panel = Panel {
+        practice: series(practice, &own),
+        peers: peer_series,
+        start: oc.start,
+        list_size: oc.list_size,
+        method_changes: Vec::new(),
+    };
+    let effect = estimate(&panel);
+    let unit = "percentage points of appointments";
+    let says = vec![
+        outcome_line_in("Interrupted time series", &effect.interrupted_time_series, unit),
+        outcome_line_in(
+            &format!("Difference in differences against {} peer practices", effect.peers_used),
+            &effect.difference_in_differences,
+            unit,
+        ),
+    ];
+    Ok(Some(MeasureEffect {
+        measure: APPOINTMENT_MEASURE,
+        trend: trend(&panel, effect.window),
+        effect,
+        says,
+    }))
 }
 
 /// Midnight UTC on the first day of `month`.
@@ -214,9 +285,14 @@ async fn peers(
 
 /// One estimate in a line: the change and its interval, or "cannot say" with every reason.
 pub fn outcome_line(name: &str, outcome: &Outcome) -> String {
+    outcome_line_in(name, outcome, "submissions per 1,000 patients a month")
+}
+
+/// [`outcome_line`] for a measure in `unit`.
+pub fn outcome_line_in(name: &str, outcome: &Outcome, unit: &str) -> String {
     match outcome {
         Outcome::Estimate(e) => format!(
-            "{name}: {:+.2} submissions per 1,000 patients a month (95% interval {:+.2} to {:+.2}), from {} months before and {} after",
+            "{name}: {:+.2} {unit} (95% interval {:+.2} to {:+.2}), from {} months before and {} after",
             e.change, e.interval.low, e.interval.high, e.months_before, e.months_after
         ),
         Outcome::CannotSay { reasons } => format!("{name}: cannot say: {}", reasons_text(reasons)),

@@ -14,12 +14,14 @@ use crate::kit::numbers::{count, decimal, minutes_and_hours, pounds};
 use crate::kit::practice::{frame, practice_choice, shown_practice, PracticeChoice};
 use crate::kit::render;
 use crate::kit::shell::Shell;
-use crate::services::effect::{cost_line, headline, offer_effect, reasons_text, EffectReport, Verdict};
+use crate::services::effect::{
+    cost_line, headline, offer_effect, reasons_text, EffectReport, TrendMonth, Verdict,
+};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use lantern_core::effect::{CostOutcome, Outcome};
+use lantern_core::effect::{CostOutcome, Effect, Outcome};
 use lantern_core::offer::Offer;
 use serde::Deserialize;
 
@@ -46,6 +48,14 @@ struct Shown {
     cost: Vec<(&'static str, String)>,
     reach: String,
     json_href: String,
+    appointments: Option<SecondShown>,
+}
+
+/// The second measure (video and online appointments): its two estimates and the month-by-month table.
+struct SecondShown {
+    methods: Vec<(String, String)>,
+    /// Month, practice, peers' mean, peers counted; latest first.
+    trend: Vec<[String; 4]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,26 +112,7 @@ fn month_label(m: lantern_core::effect::Month) -> String {
 
 fn view(offer: &Offer, r: &EffectReport, runner: &str) -> Shown {
     let (verdict, headline) = headline(&r.effect);
-    let method = |name: &str, outcome: &Outcome| {
-        let text = match outcome {
-            Outcome::Estimate(e) => format!(
-                "{:+.1} per 1,000 patients a month (95% interval {:+.1} to {:+.1}), from {} months before and {} after",
-                e.change, e.interval.low, e.interval.high, e.months_before, e.months_after
-            ),
-            Outcome::CannotSay { reasons } => format!("Cannot say: {}", reasons_text(reasons)),
-        };
-        (name.to_owned(), text)
-    };
-    let methods = vec![
-        method(
-            &format!("Against {} matched similar practices (difference in differences)", r.effect.peers_used),
-            &r.effect.difference_in_differences,
-        ),
-        method(
-            "Against its own trend and season (interrupted time series)",
-            &r.effect.interrupted_time_series,
-        ),
-    ];
+    let oc_methods = methods(&r.effect, "per 1,000 patients a month");
     let start = lantern_core::effect::Month::of(offer.started_on);
     let chart = (!r.trend.is_empty()).then(|| {
         let points: Vec<Point> =
@@ -144,13 +135,11 @@ fn view(offer: &Offer, r: &EffectReport, runner: &str) -> Shown {
             marker,
         )
     });
-    let per = |v: Option<f64>| v.map_or_else(|| "no figure".to_owned(), |v| decimal(v, 1));
-    let trend = r
-        .trend
-        .iter()
-        .rev()
-        .map(|t| [month_label(t.month), per(t.practice), per(t.peers_mean), t.peers.to_string()])
-        .collect();
+    let trend = trend_rows(&r.trend);
+    let appointments = r.appointments.as_ref().map(|a| SecondShown {
+        methods: methods(&a.effect, "percentage points"),
+        trend: trend_rows(&a.trend),
+    });
     let mut cost = vec![
         ("Staff time logged for the offer", minutes_and_hours(r.staff_minutes)),
         ("Staff cost of that time", pounds(r.staff_cost_pence)),
@@ -185,7 +174,7 @@ fn view(offer: &Offer, r: &EffectReport, runner: &str) -> Shown {
         ],
         verdict,
         headline,
-        methods,
+        methods: oc_methods,
         chart,
         trend,
         cost,
@@ -194,5 +183,37 @@ fn view(offer: &Offer, r: &EffectReport, runner: &str) -> Shown {
             r.reach.episodes, r.reach.with_age_band, r.reach.in_age_bands
         ),
         json_href: format!("/api/v1/offers/{}/effect", offer.id),
+        appointments,
     }
+}
+
+/// Both estimates in words, against peers first, each change in `unit`.
+fn methods(effect: &Effect, unit: &str) -> Vec<(String, String)> {
+    let method = |name: &str, outcome: &Outcome| {
+        let text = match outcome {
+            Outcome::Estimate(e) => format!(
+                "{:+.1} {unit} (95% interval {:+.1} to {:+.1}), from {} months before and {} after",
+                e.change, e.interval.low, e.interval.high, e.months_before, e.months_after
+            ),
+            Outcome::CannotSay { reasons } => format!("Cannot say: {}", reasons_text(reasons)),
+        };
+        (name.to_owned(), text)
+    };
+    vec![
+        method(
+            &format!("Against {} matched similar practices (difference in differences)", effect.peers_used),
+            &effect.difference_in_differences,
+        ),
+        method("Against its own trend and season (interrupted time series)", &effect.interrupted_time_series),
+    ]
+}
+
+/// The table's rows, latest month first.
+fn trend_rows(trend: &[TrendMonth]) -> Vec<[String; 4]> {
+    let per = |v: Option<f64>| v.map_or_else(|| "no figure".to_owned(), |v| decimal(v, 1));
+    trend
+        .iter()
+        .rev()
+        .map(|t| [month_label(t.month), per(t.practice), per(t.peers_mean), t.peers.to_string()])
+        .collect()
 }

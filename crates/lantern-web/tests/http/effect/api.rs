@@ -13,6 +13,7 @@ both_backends!(
     offers_are_registered_changed_and_ended,
     roles_and_the_practice_boundary_hold,
     the_effect_endpoint_gives_the_estimates_and_cannot_say,
+    the_effect_endpoint_asks_the_same_of_video_and_online_appointments,
 );
 
 async fn offers_are_registered_changed_and_ended(app: TestApp) {
@@ -202,6 +203,7 @@ async fn the_effect_endpoint_gives_the_estimates_and_cannot_say(app: TestApp) {
     assert_eq!(trend[24]["month"], "2026-04");
     assert!((trend[24]["practice"].as_f64().expect("rate") - seed::rate(0, 24, "2026-04")).abs() < 1e-9);
     assert_eq!(trend[24]["peers"], 8);
+    assert!(report["appointments"].is_null(), "no appointment figures are held");
 
     let report = json_of(
         lead.get(format!("{}/api/v1/offers/{}/effect", app.base, early.id)).send().await.expect("send"),
@@ -211,4 +213,34 @@ async fn the_effect_endpoint_gives_the_estimates_and_cannot_say(app: TestApp) {
     assert_eq!(did["outcome"], "cannot_say");
     assert_eq!(did["reasons"][0]["reason"], "too_few_months_before", "{did}");
     assert_eq!(report["cost"]["reason"]["reason"], "no_estimate", "{}", report["cost"]);
+}
+
+async fn the_effect_endpoint_asks_the_same_of_video_and_online_appointments(app: TestApp) {
+    let (offer, _) = seed::planted(&app).await;
+    seed::appointment_months(&app).await;
+    let lead = app.api_as(Role::PracticeLead).await;
+    let report = json_of(
+        lead.get(format!("{}/api/v1/offers/{}/effect", app.base, offer.id)).send().await.expect("send"),
+    )
+    .await;
+    let appointments = &report["appointments"];
+    assert_eq!(appointments["measure"], "appointments booked as video or online, % of all appointments");
+    let did = &appointments["effect"]["difference_in_differences"];
+    assert_eq!(did["outcome"], "estimate", "{did}");
+    assert_eq!(appointments["effect"]["peers_used"], 8, "the peers the online consultation measure matched");
+    let naive = seed::naive_appointment_difference_in_differences();
+    assert!((did["change"].as_f64().expect("change") - naive).abs() < 1e-9, "{did} vs {naive}");
+    let (low, high) =
+        (did["interval"]["low"].as_f64().expect("low"), did["interval"]["high"].as_f64().expect("high"));
+    assert!(
+        0.0 < low && low < seed::APPOINTMENT_STEP && seed::APPOINTMENT_STEP < high,
+        "the planted step lies in the interval: {low}..{high}"
+    );
+    let trend = appointments["trend"].as_array().expect("trend");
+    assert_eq!(trend.len(), seed::months().len(), "no method change cuts this window");
+    let share = trend[24]["practice"].as_f64().expect("share");
+    assert!((share - seed::appointment_share(0, 24, "2026-04")).abs() < 1e-9, "{share}");
+    // The online consultation estimate is unchanged by the second measure.
+    let oc = report["effect"]["difference_in_differences"]["change"].as_f64().expect("change");
+    assert!((oc - seed::naive_difference_in_differences()).abs() < 1e-9);
 }

@@ -14,6 +14,7 @@ use lantern_core::practice::Practice;
 both_backends!(
     a_lead_registers_changes_and_ends_an_offer,
     the_effect_page_shows_the_planted_step_against_peers,
+    the_effect_page_asks_the_same_of_video_and_online_appointments,
     the_demo_offer_shows_an_estimate_labelled_synthetic,
     others_are_kept_to_their_pages_and_practices,
     analysts_see_offers_across_practices_with_small_numbers_suppressed,
@@ -275,4 +276,25 @@ async fn the_strategy_draft_cites_the_offers_and_their_effect(app: TestApp) {
     assert!(section.contains(&format!("changed by {naive:+.1} per 1,000")), "{section}");
     assert!(section.contains(&format!("**{}**: Posters (passive)", early.title)), "{section}");
     assert!(section.contains("Cannot say whether the offer made a difference: only 2 months"), "{section}");
+}
+
+async fn the_effect_page_asks_the_same_of_video_and_online_appointments(app: TestApp) {
+    seed::planted(&app).await;
+    let lead = app.browser_as(Role::PracticeLead).await;
+    let without = lead.get_html("/effect").await;
+    assert!(!without.contains("id=\"appointments\""), "no section without appointment figures");
+    seed::appointment_months(&app).await;
+    let page = lead.get_html("/effect").await;
+    let methods = between(&page, "id=\"appointment-methods\"", "</dl>").expect("the second measure");
+    let naive = seed::naive_appointment_difference_in_differences();
+    assert!(
+        methods.contains(&format!("{naive:+.1} percentage points (95% interval")),
+        "{methods} (naive {naive:+.1})"
+    );
+    let table = between(&page, "id=\"appointment-table\"", "</table>").expect("the table");
+    let april = between(table, "<th class=\"nhsuk-table__header\" scope=\"row\">2026-04</th>", "</tr>")
+        .expect("April 2026");
+    let peers_mean = (1..=8).map(|k| seed::appointment_share(k, 24, "2026-04")).sum::<f64>() / 8.0;
+    assert!(april.contains(&format!(">{:.1}<", seed::appointment_share(0, 24, "2026-04"))), "{april}");
+    assert!(april.contains(&format!(">{peers_mean:.1}<")) && april.contains(">8<"), "{april}");
 }

@@ -197,3 +197,63 @@ pub async fn demo(app: &TestApp) -> Offer {
     };
     store.create_offer(&code, &draft, &actor()).await.expect("offer")
 }
+
+/// The planted rise in the share of video and online appointments at the test practice from April
+/// 2026, in percentage points.
+pub const APPOINTMENT_STEP: f64 = 3.0;
+
+/// All appointments and those booked as video or online for a practice-month: a seasonal share with
+/// fixed "noise", the planted step at the test practice.
+pub fn appointments(k: usize, i: usize, period: &str) -> (i64, i64) {
+    let month: f64 = period[5..].parse().expect("month");
+    let total = 4_000 + 300 * k as i64 + 40 * ((i * 13 + k * 7) % 5) as i64;
+    let season = 1.5 * (2.0 * std::f64::consts::PI * month / 12.0).sin();
+    let noise = ((i * 29 + k * 17) % 5) as f64 * 0.3 - 0.6;
+    let step = if k == 0 && period >= "2026-04" { APPOINTMENT_STEP } else { 0.0 };
+    let share = 6.0 + 0.4 * k as f64 + 0.05 * i as f64 + season + noise + step;
+    (total, (share / 100.0 * total as f64).round() as i64)
+}
+
+/// The share (percentage points) the store will give back for a practice-month.
+pub fn appointment_share(k: usize, i: usize, period: &str) -> f64 {
+    let (total, video_online) = appointments(k, i, period);
+    video_online as f64 * 100.0 / total as f64
+}
+
+/// The naive difference in differences of the share, the peers being the eight others of the ICB.
+pub fn naive_appointment_difference_in_differences() -> f64 {
+    let mean = |k: usize, after: bool| {
+        let values: Vec<f64> = months()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| (p.as_str() >= "2026-04") == after)
+            .map(|(i, p)| appointment_share(k, i, p))
+            .collect();
+        values.iter().sum::<f64>() / values.len() as f64
+    };
+    let peers = |after: bool| (1..=8).map(|k| mean(k, after)).sum::<f64>() / 8.0;
+    (mean(0, true) - mean(0, false)) - (peers(true) - peers(false))
+}
+
+/// Every practice's appointment months, as the appointments importer stores them.
+pub async fn appointment_months(app: &TestApp) {
+    let mut rows = Vec::new();
+    for (k, (p, _, _)) in PRACTICES.iter().enumerate() {
+        for (i, period) in months().iter().enumerate() {
+            let (total, video_online) = appointments(k, i, period);
+            rows.push(lantern_core::uptake::access::AppointmentMonth {
+                period: period.clone(),
+                practice: (*p).into(),
+                total,
+                video_online,
+                face_to_face: total - video_online,
+                ..Default::default()
+            });
+        }
+    }
+    let file = serde_json::json!({ "source": "test" });
+    app.store
+        .import_appointments(ReferenceBatch { rows: &rows, flags: &[], names: &[], file: &file }, &actor())
+        .await
+        .expect("appointments");
+}
