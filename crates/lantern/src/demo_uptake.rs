@@ -40,8 +40,8 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
     Ok(())
 }
 
-/// The demo's support offer: synthetic online consultation months with an effect built in at the first
-/// demo practice, an NHS App drop-in registered there from the month the effect starts, and the
+/// The demo's support offer: synthetic online consultation and appointment months with an effect built
+/// in at the first demo practice, an NHS App drop-in registered there from the month the effect starts, and the
 /// practice's face-to-face help on Tuesday mornings since then (the drop-in's hours) named as the offer's
 /// help. Returns the offer's id.
 pub async fn seed_offer(store: &Store, params: &SimulationParameters) -> anyhow::Result<uuid::Uuid> {
@@ -50,6 +50,12 @@ pub async fn seed_offer(store: &Store, params: &SimulationParameters) -> anyhow:
     let actor = Actor::system("lantern demo");
     let file = serde_json::json!({ "source": SYNTHETIC_LABEL });
     store.import_oc(ReferenceBatch { rows: &oc.months, flags: &[], names: &[], file: &file }, &actor).await?;
+    store
+        .import_appointments(
+            ReferenceBatch { rows: &oc.appointments, flags: &[], names: &[], file: &file },
+            &actor,
+        )
+        .await?;
     let practice = OdsCode::parse(&oc.offer_practice)?;
     let staff = store.staff(&practice).await?;
     let champion = staff.iter().find(|m| m.active && m.role == "digital_champion");

@@ -8,6 +8,7 @@
 //! "(synthetic)".
 
 use super::{DemoPcn, SimulationParameters, DEMO_ICB, DEMO_PCN};
+use crate::uptake::access::AppointmentMonth;
 use crate::uptake::{
     AgeBandCount, Deprivation, OcMonth, OrgKind, PomiField, PomiValues, PracticeMonth, PracticePlace, Sex,
 };
@@ -158,6 +159,10 @@ pub const DEMO_OFFER_MONTHS_BEFORE_END: i32 = 6;
 /// The effect built into the demo: extra online consultation submissions per 1,000 patients a month at
 /// the first demo practice from the month its offer starts.
 pub const DEMO_OFFER_STEP: f64 = 9.0;
+const APPOINTMENT_STREAM: u64 = 5;
+/// The same offer's effect on the share of appointments booked as video or online, in percentage
+/// points.
+pub const DEMO_APPOINTMENT_STEP: f64 = 2.5;
 
 /// The demo's synthetic online consultation months and the support offer whose effect they carry.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,6 +172,8 @@ pub struct DemoOnlineConsultations {
     pub offer_practice: String,
     /// The first day of the month the offer starts.
     pub offer_start: jiff::civil::Date,
+    /// The same practices' appointments over the same months, the offer's effect built in as well.
+    pub appointments: Vec<AppointmentMonth>,
 }
 
 /// Online consultation submissions for the demo's twenty practices over [`DEMO_OC_MONTHS`] months:
@@ -210,7 +217,51 @@ pub fn demo_online_consultations(params: &SimulationParameters, pcn: &DemoPcn) -
     }
     let offer_start =
         jiff::civil::Date::new(start.year() as i16, start.month() as i8, 1).unwrap_or(params.end);
-    DemoOnlineConsultations { months, offer_practice, offer_start }
+    let appointments = demo_appointments(params, &peers, first, start, &offer_practice);
+    DemoOnlineConsultations { months, offer_practice, offer_start, appointments }
+}
+
+/// Appointments for the same practices and months: about four a patient a year, a practice's own
+/// video/online share (4% to 8%) with a rise of 0.05 points a month, a summer dip and noise (sd 0.5
+/// points), plus [`DEMO_APPOINTMENT_STEP`] at the offer's practice from its start. Drawn on a stream of
+/// its own, so the online consultation months are unchanged.
+fn demo_appointments(
+    params: &SimulationParameters,
+    peers: &[Peer],
+    first: crate::effect::Month,
+    start: crate::effect::Month,
+    offer_practice: &str,
+) -> Vec<AppointmentMonth> {
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    rng.set_stream(APPOINTMENT_STREAM);
+    let mut out = Vec::new();
+    for peer in peers {
+        let level = 4.0 + 4.0 * rng.gen::<f64>();
+        for i in 0..DEMO_OC_MONTHS {
+            let month = first.plus(i);
+            let season = 0.8 * (2.0 * std::f64::consts::PI * f64::from(month.month()) / 12.0).cos();
+            let (u, v): (f64, f64) = (1.0 - rng.gen::<f64>(), rng.gen());
+            let noise = 0.5 * (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos();
+            let step =
+                if peer.code == offer_practice && month >= start { DEMO_APPOINTMENT_STEP } else { 0.0 };
+            let share = (level + 0.05 * f64::from(i) + season + noise + step).clamp(0.0, 100.0);
+            let total = (peer.list as f64 * 4.0 / 12.0).round() as i64;
+            let video_online = (total as f64 * share / 100.0).round() as i64;
+            out.push(AppointmentMonth {
+                period: month.to_string(),
+                practice: peer.code.clone(),
+                supplier: "SYNTHETIC".to_owned(),
+                total,
+                video_online,
+                face_to_face: total - video_online,
+                attended: total,
+                gp: total,
+                lead_time_unknown: total,
+                ..AppointmentMonth::default()
+            });
+        }
+    }
+    out
 }
 
 fn month(rng: &mut ChaCha8Rng, peer: &Peer, period: &str, list: i64, share: f64) -> PracticeMonth {
@@ -335,6 +386,25 @@ mod tests {
             let e = outcome.estimate().unwrap_or_else(|| panic!("an estimate: {outcome:?}"));
             assert!(e.interval.contains(DEMO_OFFER_STEP) && e.interval.low > 0.0, "{e:?}");
         }
+        // The appointment share carries its own step, found against the same peers.
+        let share = |code: &str| {
+            crate::effect::Series::new(
+                code,
+                oc.appointments.iter().filter(|m| m.practice == code).filter_map(|m| {
+                    let month = Month::parse(&m.period)?;
+                    Some((month, m.video_online as f64 * 100.0 / m.total as f64))
+                }),
+            )
+        };
+        let effect = estimate(&Panel {
+            practice: share(&oc.offer_practice),
+            peers: peers.iter().map(|p| share(p)).collect(),
+            start: Month::of(oc.offer_start),
+            list_size: latest_list_size(&oc.offer_practice, &oc.months),
+            method_changes: Vec::new(),
+        });
+        let did = effect.difference_in_differences.estimate().expect("an estimate against peers");
+        assert!(did.interval.contains(DEMO_APPOINTMENT_STEP) && did.interval.low > 0.0, "{did:?}");
     }
 
     #[test]
