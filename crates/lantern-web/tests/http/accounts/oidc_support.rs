@@ -14,7 +14,7 @@ use reqwest::Response;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const CLIENT_ID: &str = "lantern-test";
+const CLIENT_ID: &str = "lantern-test";
 pub const OTHER_PRACTICE: &str = "B82002";
 
 pub struct Setup {
