@@ -122,9 +122,10 @@ async fn roles_follow_cis2_lower_at_once_higher_only_when_approved(db: TestDatab
     let code = practice(&db).await;
     let asked = request(&db, &code, Role::PracticeLead).await;
     let user = db.store.approve_oidc_identity(asked.id, &actor("lead")).await.expect("approve");
+    let id = asked.id;
     let follow = |role: Role| {
         let (store, claim) = (db.store.clone(), claim(&code, role));
-        async move { store.follow_oidc_role(asked.id, &claim, &actor("cis2:555000000001")).await.expect("follow") }
+        async move { store.follow_oidc_role(id, &claim, &actor("cis2:555000000001")).await.expect("follow") }
     };
     assert_eq!(follow(Role::PracticeLead).await.role, Role::PracticeLead, "unchanged");
     assert_eq!(count(&db, "oidc.role_lowered").await, 0, "nothing to record");

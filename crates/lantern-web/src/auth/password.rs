@@ -19,7 +19,8 @@ pub async fn hash_password(password: String) -> String {
 /// checked against the dummy: a marker would be refused without any argon2 work, and the quick answer
 /// would tell a prober which usernames are CIS2-only accounts.
 fn hash_to_check(hash: Option<String>) -> (String, bool) {
-    match hash.filter(|h| h.starts_with("$argon2")) {
+    // Every PHC string starts with `$`; the markers Lantern stores instead start with `!`.
+    match hash.filter(|h| h.starts_with('$')) {
         Some(hash) => (hash, true),
         None => (DUMMY_HASH.clone(), false),
     }

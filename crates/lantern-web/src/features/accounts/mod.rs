@@ -1,4 +1,5 @@
-//! Signing in and out, one's own account (password, API tokens), and administrators' user accounts.
+//! Signing in and out (with a password or through NHS CIS2), one's own account (password, API
+//! tokens), administrators' user accounts, and CIS2 sign-in requests (page and API).
 
 mod account_page;
 mod approvals_page;
