@@ -66,7 +66,10 @@ async fn set_account_role(tx: &mut Tx, user_id: Uuid, found: &OidcIdentity) -> R
             .bind(id.clone())
             .execute(&mut **tx)
             .await?;
-        sqlx::query("DELETE FROM user_practices WHERE user_id = $1").bind(id.clone()).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM user_practices WHERE user_id = $1")
+            .bind(id.clone())
+            .execute(&mut **tx)
+            .await?;
         if practice_based {
             sqlx::query("INSERT INTO user_practices (user_id, practice) VALUES ($1, $2)")
                 .bind(id.clone())

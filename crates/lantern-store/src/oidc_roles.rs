@@ -76,7 +76,8 @@ impl Store {
             if found.status != IdentityStatus::Approved {
                 // CIS2 is back to the role they have: the request for another has nothing left to decide.
                 set_identity(&mut w.tx, id, "approved", claim).await?;
-                let after = serde_json::json!({ "withdrawn": found.role.code(), "rbac_role": claim.rbac_role });
+                let after =
+                    serde_json::json!({ "withdrawn": found.role.code(), "rbac_role": claim.rbac_role });
                 append(&mut w.tx, self.backend, entry("oidc.role_request_withdrawn").after(&after)).await?;
             }
         } else if is_lower(mapped, current) {
@@ -127,12 +128,13 @@ impl Store {
             .execute(&mut *w.tx)
             .await?
             .rows_affected();
-        let tokens = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-            .bind(storage_time(Timestamp::now()))
-            .bind(user_id.clone())
-            .execute(&mut *w.tx)
-            .await?
-            .rows_affected();
+        let tokens =
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(storage_time(Timestamp::now()))
+                .bind(user_id.clone())
+                .execute(&mut *w.tx)
+                .await?
+                .rows_affected();
         let after = serde_json::json!({
             "user": user_id, "rbac_role": rbac_role, "sessions_ended": sessions, "api_tokens_revoked": tokens,
         });

@@ -138,12 +138,20 @@ async fn roles_follow_cis2_lower_at_once_higher_only_when_approved(db: TestDatab
     let raised = follow(Role::PracticeLead).await;
     assert_eq!(raised.role, Role::Staff, "a higher role is not taken: the lower of approved and mapped");
     let waiting = db.store.oidc_identity(asked.id).await.expect("identity");
-    assert_eq!((waiting.status, waiting.role), (IdentityStatus::Pending, Role::PracticeLead), "it is asked for");
+    assert_eq!(
+        (waiting.status, waiting.role),
+        (IdentityStatus::Pending, Role::PracticeLead),
+        "it is asked for"
+    );
     follow(Role::PracticeLead).await;
     assert_eq!(count(&db, "oidc.role_raise_requested").await, 1, "asked once, however often they sign in");
 
     db.store.refuse_oidc_identity(asked.id, &actor("lead")).await.expect("refuse the raise");
-    assert_eq!(db.store.user(user.id).await.expect("user").role, Role::Staff, "a refused raise keeps the account");
+    assert_eq!(
+        db.store.user(user.id).await.expect("user").role,
+        Role::Staff,
+        "a refused raise keeps the account"
+    );
     assert_eq!(follow(Role::PracticeLead).await.role, Role::Staff);
     assert_eq!(count(&db, "oidc.role_raise_requested").await, 1, "a refusal is not asked again");
 
@@ -162,16 +170,25 @@ async fn a_withdrawn_role_ends_the_accounts_sessions_and_tokens(db: TestDatabase
     let asked = request(&db, &code, Role::Staff).await;
     let user = db.store.approve_oidc_identity(asked.id, &actor("lead")).await.expect("approve");
     let expires = Timestamp::now() + SignedDuration::from_hours(1);
-    db.store.create_session("s-1", &user, "c-1", Timestamp::now(), expires, &actor("x")).await.expect("session");
+    db.store
+        .create_session("s-1", &user, "c-1", Timestamp::now(), expires, &actor("x"))
+        .await
+        .expect("session");
     db.store.create_api_token(&user, "script", "t-1", &actor("x")).await.expect("token");
     let someone_else = OdsCode::parse("B82002").expect("valid");
     db.store
         .withdraw_oidc_access(ISSUER, "555000000001", &someone_else, "R5080", &actor("cis2"))
         .await
         .expect("nothing held there");
-    assert!(db.store.session("s-1").await.expect("lookup").is_some(), "another organisation's role is another matter");
+    assert!(
+        db.store.session("s-1").await.expect("lookup").is_some(),
+        "another organisation's role is another matter"
+    );
 
-    db.store.withdraw_oidc_access(ISSUER, "555000000001", &code, "R5080", &actor("cis2")).await.expect("withdraw");
+    db.store
+        .withdraw_oidc_access(ISSUER, "555000000001", &code, "R5080", &actor("cis2"))
+        .await
+        .expect("withdraw");
     assert!(db.store.session("s-1").await.expect("lookup").is_none(), "the session ends now");
     assert!(db.store.api_token_user("t-1").await.expect("lookup").is_none(), "and the token");
     let filter = AuditFilter { action: Some("oidc.role_withdrawn".into()), ..AuditFilter::default() };

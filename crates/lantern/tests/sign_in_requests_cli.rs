@@ -58,7 +58,8 @@ async fn the_command_line_lists_approves_and_refuses_sign_in_requests(db: TestDa
     assert!(text(&again.stderr).contains("already decided"), "{}", text(&again.stderr));
     let refused = ok(&["accounts", "refuse", &kim, "--database", &url]);
     assert_eq!(refused.trim(), "refused: Kim Clerk at A81001");
-    let unknown = lantern(&["accounts", "refuse", "00000000-0000-7000-8000-000000000000", "--database", &url]);
+    let unknown =
+        lantern(&["accounts", "refuse", "00000000-0000-7000-8000-000000000000", "--database", &url]);
     assert!(text(&unknown.stderr).contains("not found"), "{}", text(&unknown.stderr));
 
     let listed = ok(&["accounts", "sign-in-requests", "--database", &url]);
@@ -66,9 +67,10 @@ async fn the_command_line_lists_approves_and_refuses_sign_in_requests(db: TestDa
     assert!(line(&listed, &kim).is_some_and(|l| l.contains("\trefused\t")), "{listed}");
     let account = db.store.user_for_sign_in("cis2-555000000001-a81001").await.expect("lookup");
     assert_eq!(account.map(|(u, _)| u.role), Some(Role::PracticeLead));
-    for (action, by) in
-        [("oidc.approved", "system:lantern accounts approve"), ("oidc.request_refused", "system:lantern accounts refuse")]
-    {
+    for (action, by) in [
+        ("oidc.approved", "system:lantern accounts approve"),
+        ("oidc.request_refused", "system:lantern accounts refuse"),
+    ] {
         let filter = AuditFilter { action: Some(action.into()), ..AuditFilter::default() };
         let records = db.store.audit_records(&filter, 10).await.expect("audit");
         let who: Vec<&str> = records.iter().map(|r| r.actor.username.as_str()).collect();

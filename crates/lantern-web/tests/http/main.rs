@@ -37,7 +37,6 @@ macro_rules! with_provider {
     };
 }
 
-
 mod accounts {
     mod oidc;
     mod oidc_api;

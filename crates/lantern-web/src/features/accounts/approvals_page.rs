@@ -2,13 +2,13 @@
 //! (or an administrator) approves or refuses them. Leads see only their own practices' requests, and
 //! only administrators decide on analysts and researchers, whose reach spans many practices.
 
+use super::sign_in_requests::{decidable, visible};
 use crate::auth::CurrentUser;
 use crate::kit::csrf::CheckedForm;
 use crate::kit::dates::long_time;
 use crate::kit::failure::PageError;
 use crate::kit::render;
 use crate::kit::shell::Shell;
-use super::sign_in_requests::{decidable, visible};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -49,7 +49,12 @@ pub fn routes() -> Table {
         .route(M::GET, "/api/v1/tokens", Access::SignedIn, get(tokens_api::list))
         .route(M::POST, "/api/v1/tokens", Access::SignedIn, post(tokens_api::create))
         .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens_api::revoke))
-        .route(M::GET, "/api/v1/sign-in-requests", Access::Roles(SETTINGS_ROLES), get(sign_in_requests_api::list))
+        .route(
+            M::GET,
+            "/api/v1/sign-in-requests",
+            Access::Roles(SETTINGS_ROLES),
+            get(sign_in_requests_api::list),
+        )
         .route(
             M::POST,
             "/api/v1/sign-in-requests/{id}/approve",

@@ -31,7 +31,10 @@ async fn a_lead_lists_and_decides_their_practices_requests_by_api(s: Setup) {
     let listed = requests_of(&s, Role::PracticeLead).await;
     assert_eq!(listed.len(), 2, "{listed:?}");
     let id_of = |name: &str| {
-        listed.iter().find(|r| r["display_name"] == name).map(|r| r["id"].as_str().unwrap_or_default().to_owned())
+        listed
+            .iter()
+            .find(|r| r["display_name"] == name)
+            .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
     };
     let (pat, kim) = (id_of("Pat Manager").expect("Pat"), id_of("Kim Clerk").expect("Kim"));
     assert_eq!(listed[0]["status"], "pending");
@@ -41,7 +44,10 @@ async fn a_lead_lists_and_decides_their_practices_requests_by_api(s: Setup) {
     let approved = decide(&s, Role::PracticeLead, &pat, "approve").await;
     assert_eq!(approved.status(), 200);
     let approved = json_of(approved).await;
-    assert_eq!((approved["status"].as_str(), approved["role"].as_str()), (Some("approved"), Some("practice_lead")));
+    assert_eq!(
+        (approved["status"].as_str(), approved["role"].as_str()),
+        (Some("approved"), Some("practice_lead"))
+    );
     assert!(approved["account"].is_string(), "{approved}");
     assert_eq!(decide(&s, Role::PracticeLead, &pat, "refuse").await.status(), 409, "decided once");
     let refused = json_of(decide(&s, Role::Admin, &kim, "refuse").await).await;

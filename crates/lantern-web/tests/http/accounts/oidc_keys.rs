@@ -26,7 +26,8 @@ async fn a_rotated_signing_key_is_fetched_again_and_then_kept() {
 #[tokio::test]
 async fn an_unknown_key_id_does_not_refetch_within_the_limit() {
     // A gap no test outlasts: whatever key id arrives, the keys fetched once are all there is.
-    let s = spawn_with_gap(lantern_store::testing::sqlite().await, true, Some(Duration::from_secs(3600))).await;
+    let s =
+        spawn_with_gap(lantern_store::testing::sqlite().await, true, Some(Duration::from_secs(3600))).await;
     request_access(&s, manager()).await;
     assert_eq!(s.issuer.jwks_fetches(), 1);
     s.issuer.rotate_key();

@@ -73,7 +73,10 @@ async fn a_role_cis2_no_longer_maps_is_refused_and_ends_the_session(s: Setup) {
     assert!(location(&after).starts_with("/sign-in"));
     let withdrawn = actions(&s.app, "oidc.role_withdrawn").await;
     assert_eq!(withdrawn.len(), 1, "{withdrawn:?}");
-    assert!(withdrawn[0].after.as_deref().is_some_and(|a| a.contains("\"sessions_ended\":1")), "{withdrawn:?}");
+    assert!(
+        withdrawn[0].after.as_deref().is_some_and(|a| a.contains("\"sessions_ended\":1")),
+        "{withdrawn:?}"
+    );
 }
 
 async fn a_role_not_in_the_table_is_refused_and_audited(s: Setup) {
@@ -94,7 +97,9 @@ async fn a_move_to_another_organisation_needs_its_own_approval(s: Setup) {
     let at = |org: &str| identities.iter().find(|i| i.organisation.to_string() == org).map(|i| i.status);
     assert_eq!(at(OTHER_PRACTICE), Some(lantern_store::IdentityStatus::Pending), "a new request there");
     assert_eq!(at(PRACTICE), Some(lantern_store::IdentityStatus::Approved));
-    let account = s.app.store.users().await.expect("users").into_iter().find(|u| u.username.starts_with("cis2-"));
-    let practices: Vec<String> = account.expect("the first account").practices.iter().map(ToString::to_string).collect();
+    let account =
+        s.app.store.users().await.expect("users").into_iter().find(|u| u.username.starts_with("cis2-"));
+    let practices: Vec<String> =
+        account.expect("the first account").practices.iter().map(ToString::to_string).collect();
     assert_eq!(practices, [PRACTICE], "the account reaches no further than before");
 }

@@ -125,7 +125,6 @@ pub async fn refused(s: &Setup, fault: Fault, words: &str) {
     );
 }
 
-
 /// Signs `person` in through the provider, expecting a session.
 pub async fn signed_in(s: &Setup, person: Person) -> Browser {
     s.issuer.sign_in_as(person);
