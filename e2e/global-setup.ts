@@ -1,5 +1,6 @@
 // Starts one Lantern server on fresh synthetic demo data in a SQLite file for the whole run, and one
-// on PostgreSQL for the sign-in journey (postgres.ts), and stops them afterwards.
+// on PostgreSQL for the sign-in journeys (postgres.ts), both signing in through the local CIS2
+// provider too, and stops them afterwards.
 //
 //   LANTERN_BIN        the lantern binary (default: ../target/debug/lantern, relative to e2e/)
 //   LANTERN_CHROMIUM   checked here so a missing browser fails with a clear message
@@ -20,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startOnPostgres } from './postgres';
-import { issuerFlags, startIssuer } from './issuer';
+import { type Issuer, issuerFlags, startIssuer } from './issuer';
 import { serve } from './server';
 import { ALL_ROLES, AUTH_ROOT, authFile, ROLES, signIn } from './tests/auth';
 
@@ -74,9 +75,11 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    stops.push(await start(bin, tmp, logFile));
+    const started = await start(bin, tmp, logFile);
+    stops.push(started.stop);
     await signInEveryRole(config, process.env.LANTERN_E2E_BASE_URL as string);
-    const postgres = await startOnPostgres(bin, logFile);
+    // The same provider serves both servers: each sends its own redirect URL, and tests run one at a time.
+    const postgres = await startOnPostgres(bin, logFile, started.issuer);
     if (postgres) stops.push(postgres);
     return teardown;
   } catch (error) {
@@ -147,8 +150,8 @@ function importNationalData(bin: string, database: string, logFile: string): voi
   process.env.LANTERN_E2E_NATIONAL_MISSING = missing.join(', ');
 }
 
-/** Seeds the database in `tmp`, starts the server, and returns what stops it. */
-async function start(bin: string, tmp: string, logFile: string): Promise<() => Promise<void>> {
+/** Seeds the database in `tmp`, starts the server and the CIS2 provider, and returns what stops them. */
+async function start(bin: string, tmp: string, logFile: string): Promise<{ stop: () => Promise<void>; issuer: Issuer }> {
   const database = path.join(tmp, 'e2e.db');
 
   // Seed synthetic demo data (3 practices, Y99901..Y99903, with staff) without serving.
@@ -170,8 +173,11 @@ async function start(bin: string, tmp: string, logFile: string): Promise<() => P
   }
   process.env.LANTERN_E2E_BASE_URL = served.baseURL;
   process.env.LANTERN_E2E_OIDC_ISSUER = issuer.url;
-  return async () => {
-    await served.stop();
-    await issuer.stop();
+  return {
+    issuer,
+    stop: async () => {
+      await served.stop();
+      await issuer.stop();
+    },
   };
 }

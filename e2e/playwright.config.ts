@@ -55,8 +55,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'chromium' },
-    // The sign-in journey again, against the server global setup starts on PostgreSQL (postgres.ts);
-    // tests/helpers.ts gives this project that server's baseURL.
-    { name: POSTGRES_PROJECT, testMatch: /journey\.spec\.ts$/ },
+    // The sign-in journey and CIS2 sign-in again, against the server global setup starts on
+    // PostgreSQL (postgres.ts); tests/helpers.ts gives this project that server's baseURL.
+    { name: POSTGRES_PROJECT, testMatch: /(journey|cis2)\.spec\.ts$/ },
   ],
 });

@@ -1,5 +1,6 @@
-// The sign-in journey runs on PostgreSQL too (the `postgres` project in playwright.config.ts), so the
-// browser suite proves a group of practices on PostgreSQL can sign in, log, edit and undo. Global setup
+// The sign-in journey and the CIS2 sign-in run on PostgreSQL too (the `postgres` project in
+// playwright.config.ts), so the browser suite proves a group of practices on PostgreSQL can sign in
+// (with a password or through NHS CIS2), log, edit and undo. Global setup
 // creates a fresh database for the run on the server the Rust tests use (LANTERN_TEST_POSTGRES_URL,
 // which scripts/test sets, else 127.0.0.1:5432 as role postgres), seeds it with `lantern demo
 // --no-serve`, serves it, and drops it at the end. Without a server it says why in
@@ -7,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import { type Issuer, issuerFlags } from './issuer';
 import { serve } from './server';
 
 /** The Playwright project (playwright.config.ts) whose tests run against the PostgreSQL server. */
@@ -56,7 +58,11 @@ function withDatabase(url: string, name: string): string {
  * LANTERN_E2E_POSTGRES_BASE_URL. Returns its teardown (stop, then drop the database), or nothing when
  * there is no PostgreSQL (LANTERN_E2E_POSTGRES_MISSING says why).
  */
-export async function startOnPostgres(bin: string, logFile: string): Promise<(() => Promise<void>) | undefined> {
+export async function startOnPostgres(
+  bin: string,
+  logFile: string,
+  issuer?: Issuer,
+): Promise<(() => Promise<void>) | undefined> {
   const server = await serverUrl();
   const psql = findPsql();
   if ('missing' in server || psql === undefined) {
@@ -81,7 +87,7 @@ export async function startOnPostgres(bin: string, logFile: string): Promise<(()
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     fs.appendFileSync(logFile, `$ lantern demo --no-serve --database ${database}\n${seeded}\n`);
-    const served = await serve(bin, database, logFile);
+    const served = await serve(bin, database, logFile, (baseURL) => (issuer ? issuerFlags(issuer, baseURL) : []));
     process.env.LANTERN_E2E_POSTGRES_BASE_URL = served.baseURL;
     return async () => {
       await served.stop();

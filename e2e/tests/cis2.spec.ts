@@ -1,10 +1,12 @@
 // Signing in through NHS CIS2, against the local test provider (crates/oidc-test-issuer) that global
 // setup starts: a practice manager new to Lantern waits for approval, their practice's lead approves,
 // and they land on that practice's dashboard; a person at another practice sees nothing of it. axe
-// checks the new pages (waiting, the requests page, the refusal).
+// checks the new pages (waiting, the requests page, the refusal). The `postgres` project runs it again
+// against the server on PostgreSQL.
 import type { Browser, Page } from '@playwright/test';
 import { expectNoViolations } from './axe';
-import { expect, PRACTICE, test } from './helpers';
+import { POSTGRES_PROJECT } from '../postgres';
+import { expect, PRACTICE, ROLES, signIn, test } from './helpers';
 import { contextAs } from './practice';
 
 const OTHER_PRACTICE = 'Y99902';
@@ -45,8 +47,19 @@ async function throughCis2(page: Page): Promise<void> {
   await page.waitForURL(/\/sign-in\/oidc\/callback|\/dashboard/);
 }
 
+/**
+ * A browser context signed in as `role` on this project's server: the saved session for the SQLite
+ * server; on PostgreSQL (whose accounts global setup did not sign in) through the sign-in form.
+ */
+async function signedInAs(browser: Browser, baseURL: string, role: 'manager' | 'admin') {
+  if (test.info().project.name !== POSTGRES_PROJECT) return contextAs(browser, baseURL, role);
+  const context = await browser.newContext({ baseURL });
+  await signIn(await context.newPage(), ROLES[role].username);
+  return context;
+}
+
 async function approveAs(browser: Browser, baseURL: string, role: 'manager' | 'admin', name: string, check = false): Promise<void> {
-  const context = await contextAs(browser, baseURL, role);
+  const context = await signedInAs(browser, baseURL, role);
   const page = await context.newPage();
   await page.goto('/sign-in-requests');
   await expect(page.getByRole('heading', { name: 'Sign-in requests', level: 1 })).toBeVisible();
@@ -81,7 +94,7 @@ test('a person at another practice sees nothing of this one', async ({ browser, 
   await throughCis2(page);
   await expect(page.getByRole('heading', { name: 'Your access is waiting for approval' })).toBeVisible();
   // The lead of the demo practice is not asked: the request is for another practice.
-  const lead = await contextAs(browser, baseURL as string, 'manager');
+  const lead = await signedInAs(browser, baseURL as string, 'manager');
   const leadPage = await lead.newPage();
   await leadPage.goto('/sign-in-requests');
   await expect(leadPage.locator('main')).not.toContainText(name);

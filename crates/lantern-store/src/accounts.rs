@@ -4,7 +4,7 @@
 use crate::audit::append;
 use crate::rows::{ods, time, uuid};
 use crate::sql::flag;
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 use jiff::Timestamp;
 use lantern_core::access::{Role, User};
 use lantern_core::audit::{Actor, AuditEntry};
@@ -13,7 +13,7 @@ use lantern_core::ods::OdsCode;
 use lantern_core::record::storage_time;
 use lantern_core::validation::ValidationErrors;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
 /// A signed-in browser session, found by the hash of its cookie.
@@ -63,49 +63,8 @@ impl Store {
         password_hash: &str,
         actor: &Actor,
     ) -> Result<(), StoreError> {
-        ValidationErrors::check(check_free_text(
-            "display_name",
-            "The name",
-            &user.display_name,
-            FreeText::LINE,
-        ))?;
         let mut w = self.begin_write().await?;
-        let now = storage_time(Timestamp::now());
-        let inserted = sqlx::query(
-            "INSERT INTO users (id, username, display_name, role, staff_id, organisation, password_hash, active, \
-             created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
-             ON CONFLICT (username) DO NOTHING",
-        )
-        .bind(user.id.to_string())
-        .bind(user.username.clone())
-        .bind(user.display_name.clone())
-        .bind(user.role.code().to_owned())
-        .bind(user.staff_id.map(|id| id.to_string()))
-        .bind(user.organisation.as_ref().map(ToString::to_string))
-        .bind(password_hash.to_owned())
-        .bind(flag(user.active))
-        .bind(now)
-        .execute(&mut *w.tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "there is already an account called {}",
-                user.username
-            )));
-        }
-        for practice in &user.practices {
-            sqlx::query("INSERT INTO user_practices (user_id, practice) VALUES ($1, $2)")
-                .bind(user.id.to_string())
-                .bind(practice.to_string())
-                .execute(&mut *w.tx)
-                .await?;
-        }
-        let entry = AuditEntry::new(actor, "user.create").record("user", user.id);
-        let entry = match user.practices.first() {
-            Some(p) => entry.practice(p),
-            None => entry,
-        };
-        append(&mut w.tx, self.backend, entry.after(user)).await?;
+        insert_user(&mut w.tx, self.backend, user, password_hash, actor).await?;
         w.commit().await
     }
 
@@ -461,4 +420,50 @@ fn auditable_username(typed: &str) -> String {
         Ok(username) if screened.is_empty() => username,
         _ => "(withheld: not a possible username, or it looks like a patient identifier)".to_owned(),
     }
+}
+
+/// Inserts an account and its practices, audited, inside the caller's transaction, so a caller that
+/// makes an account as part of something larger (approving a CIS2 sign-in request) commits or loses both.
+pub(crate) async fn insert_user(
+    tx: &mut Transaction<'static, Any>,
+    backend: Backend,
+    user: &User,
+    password_hash: &str,
+    actor: &Actor,
+) -> Result<(), StoreError> {
+    ValidationErrors::check(check_free_text("display_name", "The name", &user.display_name, FreeText::LINE))?;
+    let now = storage_time(Timestamp::now());
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, staff_id, organisation, password_hash, active, \
+         created_at, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         ON CONFLICT (username) DO NOTHING",
+    )
+    .bind(user.id.to_string())
+    .bind(user.username.clone())
+    .bind(user.display_name.clone())
+    .bind(user.role.code().to_owned())
+    .bind(user.staff_id.map(|id| id.to_string()))
+    .bind(user.organisation.as_ref().map(ToString::to_string))
+    .bind(password_hash.to_owned())
+    .bind(flag(user.active))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!("there is already an account called {}", user.username)));
+    }
+    for practice in &user.practices {
+        sqlx::query("INSERT INTO user_practices (user_id, practice) VALUES ($1, $2)")
+            .bind(user.id.to_string())
+            .bind(practice.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let entry = AuditEntry::new(actor, "user.create").record("user", user.id);
+    let entry = match user.practices.first() {
+        Some(p) => entry.practice(p),
+        None => entry,
+    };
+    append(tx, backend, entry.after(user)).await?;
+    Ok(())
 }

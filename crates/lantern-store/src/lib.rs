@@ -19,6 +19,8 @@ mod network;
 mod observation;
 mod offers;
 mod oidc;
+mod oidc_decisions;
+mod oidc_roles;
 mod ownership;
 mod practices;
 mod rollups;

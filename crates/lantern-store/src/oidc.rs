@@ -6,7 +6,7 @@ use crate::audit::append;
 use crate::rows::{ods, time, uuid};
 use crate::{Store, StoreError};
 use jiff::{SignedDuration, Timestamp};
-use lantern_core::access::{Role, User};
+use lantern_core::access::Role;
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::ods::OdsCode;
 use lantern_core::record::storage_time;
@@ -71,10 +71,10 @@ pub struct PendingLogin {
     pub next: String,
 }
 
-const IDENTITY_COLUMNS: &str =
+pub(crate) const IDENTITY_COLUMNS: &str =
     "id, issuer, subject, organisation, display_name, role, rbac_role, status, user_id, created_at";
 
-fn identity(row: &AnyRow) -> Result<OidcIdentity, StoreError> {
+pub(crate) fn identity(row: &AnyRow) -> Result<OidcIdentity, StoreError> {
     let role: String = row.try_get("role")?;
     Ok(OidcIdentity {
         id: uuid(&row.try_get::<String, _>("id")?)?,
@@ -215,72 +215,6 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("sign-in request {id}")))?;
         identity(&row)
-    }
-
-    /// Approves a pending identity: makes its account (no password; the practice or organisation
-    /// from the identity) in the same transaction, and returns the account.
-    pub async fn approve_oidc_identity(&self, id: Uuid, actor: &Actor) -> Result<User, StoreError> {
-        let found = self.oidc_identity(id).await?;
-        if found.status != IdentityStatus::Pending {
-            return Err(StoreError::Conflict("this sign-in request was already decided".into()));
-        }
-        let practice_based = found.role.is_practice_based();
-        let user = User {
-            id: Uuid::now_v7(),
-            // The subject is the provider's; the organisation keeps one account per organisation.
-            username: format!("cis2-{}-{}", found.subject, found.organisation).to_lowercase(),
-            display_name: found.display_name.clone(),
-            role: found.role,
-            staff_id: None,
-            organisation: (!practice_based).then(|| found.organisation.clone()),
-            practices: if practice_based { vec![found.organisation.clone()] } else { Vec::new() },
-            active: true,
-        };
-        self.create_user(&user, NO_PASSWORD, actor).await?;
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE oidc_identities SET status = 'approved', user_id = $1, decided_at = $2, decided_by = $3 \
-             WHERE id = $4 AND status = 'pending'",
-        )
-        .bind(user.id.to_string())
-        .bind(storage_time(Timestamp::now()))
-        .bind(actor.username.clone())
-        .bind(id.to_string())
-        .execute(&mut *w.tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("this sign-in request was already decided".into()));
-        }
-        let entry = AuditEntry::new(actor, "oidc.approved")
-            .record("oidc_identity", id)
-            .practice(&found.organisation)
-            .after(&serde_json::json!({ "user": user.id, "role": user.role.code() }));
-        append(&mut w.tx, self.backend, entry).await?;
-        w.commit().await?;
-        Ok(user)
-    }
-
-    /// Refuses a pending identity; the person keeps seeing "refused" until an administrator acts.
-    pub async fn refuse_oidc_identity(&self, id: Uuid, actor: &Actor) -> Result<(), StoreError> {
-        let found = self.oidc_identity(id).await?;
-        let mut w = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE oidc_identities SET status = 'refused', decided_at = $1, decided_by = $2 \
-             WHERE id = $3 AND status = 'pending'",
-        )
-        .bind(storage_time(Timestamp::now()))
-        .bind(actor.username.clone())
-        .bind(id.to_string())
-        .execute(&mut *w.tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict("this sign-in request was already decided".into()));
-        }
-        let entry = AuditEntry::new(actor, "oidc.request_refused")
-            .record("oidc_identity", id)
-            .practice(&found.organisation);
-        append(&mut w.tx, self.backend, entry).await?;
-        w.commit().await
     }
 
     /// Records how a sign-in through the provider ended when no session was made (`action` such as

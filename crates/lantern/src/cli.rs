@@ -36,6 +36,9 @@ pub enum Command {
     /// Manage sign-in accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// NHS CIS2 sign-in requests: list them, approve or refuse one (audited, as this command).
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -153,6 +156,32 @@ pub enum UserCommand {
         database: DatabaseArgs,
         #[arg(long)]
         username: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// List the people who signed in with NHS CIS2, waiting ones first: id, status, organisation,
+    /// Lantern role, CIS2 role and name. A waiting request from someone with an account asks for a
+    /// higher role than the one they have.
+    SignInRequests {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Approve a waiting request: a first one gets an account (no password) for its organisation; a
+    /// request for a higher role raises the person's account.
+    Approve {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The request's id, as `sign-in-requests` lists it.
+        id: uuid::Uuid,
+    },
+    /// Refuse a waiting request; someone asking for a higher role keeps the one they have.
+    Refuse {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The request's id, as `sign-in-requests` lists it.
+        id: uuid::Uuid,
     },
 }
 

@@ -15,6 +15,7 @@ mod report;
 mod serve;
 mod settings;
 mod sign_in;
+mod sign_in_requests;
 mod uptake;
 
 use anyhow::Context;
@@ -130,6 +131,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Healthcheck(args) => healthcheck::check(args.listen).await,
         Command::User(command) => accounts::run(command).await,
+        Command::Accounts(command) => sign_in_requests::run(command).await,
         Command::Audit(AuditCommand::Verify { database }) => {
             let store = open(&database.database).await?;
             match store.verify_audit().await? {

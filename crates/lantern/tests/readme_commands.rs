@@ -127,6 +127,33 @@ fn as_new_episodes(export: &str, n: usize) -> String {
     String::from_utf8(writer.into_inner().expect("flush")).expect("utf-8")
 }
 
+/// CIS2 sign-in requests, two stored as a first sign-in through the provider would store them: listed,
+/// one approved (its account made), one refused.
+async fn sign_in_requests(walk: &mut Walk, db: &str, backend: &str) {
+    let location = lantern_store::DatabaseLocation::parse(db).expect("a database location");
+    let store = lantern_store::Store::connect(&location).await.expect("open the database");
+    let mut ids = Vec::new();
+    for (subject, name) in [("555000000011", "Robin Reception"), ("555000000012", "Sol Stranger")] {
+        let claim = lantern_store::SignInClaim {
+            issuer: "https://cis2.example".into(),
+            subject: subject.into(),
+            organisation: lantern_core::ods::OdsCode::parse(PRACTICE).expect("valid"),
+            display_name: name.into(),
+            role: lantern_core::access::Role::Staff,
+            rbac_role: "S8000:G8000:R8009".into(),
+        };
+        let actor = lantern_core::audit::Actor::system("readme walk");
+        ids.push(store.oidc_identity_for(&claim, &actor).await.expect("a sign-in request").id.to_string());
+    }
+    store.close().await;
+    let listed = walk.ok(&["accounts", "sign-in-requests", "--database", db]);
+    assert!(ids.iter().all(|id| listed.contains(&format!("{id}\twaiting"))), "{backend}: {listed}");
+    let approved = walk.ok(&["accounts", "approve", &ids[0], "--database", db]);
+    assert!(approved.contains("Robin Reception signs in as cis2-555000000011-"), "{backend}: {approved}");
+    let refused = walk.ok(&["accounts", "refuse", &ids[1], "--database", db]);
+    assert!(refused.contains("refused: Sol Stranger"), "{backend}: {refused}");
+}
+
 /// The README, top to bottom, on `db`; `restored` is where the backup is restored to.
 async fn walk(db: &str, restored: &str, backend: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -170,6 +197,7 @@ async fn walk(db: &str, restored: &str, backend: &str) {
         &[("LANTERN_PASSWORD", SECOND_PASSWORD)],
     );
     assert!(reset.contains("their sessions have ended"), "{reset}");
+    sign_in_requests(&mut walk, db, backend).await;
 
     // Episodes out, some back in as new ones, out again: the second export holds exactly those more.
     let export_file = path(dir.path(), "episodes.csv");

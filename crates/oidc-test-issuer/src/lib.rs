@@ -49,6 +49,11 @@ struct Inner {
     used_assertions: Vec<String>,
     /// Client assertions accepted: tests check the provider really was asked this way.
     assertions_accepted: usize,
+    /// Signing with the next key (new `kid`), and publishing only it.
+    rotated: bool,
+    /// How often the JWKS was fetched: tests check a client refetches on an unknown key id, and
+    /// not more often than its limit.
+    jwks_fetches: usize,
 }
 
 #[derive(Debug)]
@@ -95,6 +100,17 @@ impl Issuer {
 
     pub fn fault(&self, fault: Fault) {
         self.shared.with(|inner| inner.fault = fault);
+    }
+
+    /// Rotates the provider's signing key: tokens from now on carry a new `kid`, and the JWKS
+    /// publishes only the new key.
+    pub fn rotate_key(&self) {
+        self.shared.with(|inner| inner.rotated = true);
+    }
+
+    /// How many times the JWKS was fetched.
+    pub fn jwks_fetches(&self) -> usize {
+        self.shared.with(|inner| inner.jwks_fetches)
     }
 
     /// How many token requests carried a valid client assertion.

@@ -1,6 +1,6 @@
 //! The provider's endpoints, and `/_test/*` for the browser suite to pick the person and the fault.
 
-use crate::keys::{jwks, CLIENT_PUBLIC_KEY, IMPOSTOR_KEY, ISSUER_KEY, KEY_ID};
+use crate::keys::{jwks, signing_key, CLIENT_PUBLIC_KEY, IMPOSTOR_KEY};
 use crate::{Fault, Grant, Person, Shared};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -22,7 +22,7 @@ type S = State<Arc<Shared>>;
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
-        .route("/jwks", get(|| async { Json(jwks()) }))
+        .route("/jwks", get(published_keys))
         .route("/authorize", get(authorize))
         .route("/token", post(token))
         .route("/userinfo", get(userinfo))
@@ -62,6 +62,14 @@ async fn discovery(State(shared): S) -> Json<serde_json::Value> {
         "code_challenge_methods_supported": ["S256"],
         "scopes_supported": ["openid", "profile", "nhsperson", "nationalrbacaccess", "associatedorgs", "selectedrole"],
     }))
+}
+
+async fn published_keys(State(shared): S) -> Json<serde_json::Value> {
+    let rotated = shared.with(|inner| {
+        inner.jwks_fetches += 1;
+        inner.rotated
+    });
+    Json(jwks(rotated))
 }
 
 async fn authorize(State(shared): S, Query(q): Query<HashMap<String, String>>) -> Response {
@@ -151,13 +159,13 @@ async fn token(State(shared): S, Form(form): Form<HashMap<String, String>>) -> R
     if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != grant.challenge {
         return refuse("invalid_grant", "PKCE verifier does not match the challenge");
     }
-    let (fault, previous) = shared.with(|inner| {
+    let (fault, previous, rotated) = shared.with(|inner| {
         let previous = inner.previous_nonce.replace(grant.nonce.clone());
-        (inner.fault, previous)
+        (inner.fault, previous, inner.rotated)
     });
     let (mut aud, mut exp, mut iat, mut nonce) =
         (shared.client_id.clone(), now() + 600, now(), grant.nonce.clone());
-    let mut signing = ISSUER_KEY;
+    let (mut signing, kid) = signing_key(rotated);
     match fault {
         Fault::None => {}
         Fault::WrongAudience => aud = "some-other-client".into(),
@@ -178,7 +186,7 @@ async fn token(State(shared): S, Form(form): Form<HashMap<String, String>>) -> R
         "authentication_assurance_level": 3,
     });
     let mut header = Header::new(Algorithm::RS512);
-    header.kid = Some(KEY_ID.to_owned());
+    header.kid = Some(kid.to_owned());
     let Ok(key) = EncodingKey::from_rsa_pem(signing) else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "test key unreadable").into_response();
     };

@@ -18,8 +18,31 @@ macro_rules! both_backends {
     };
 }
 
+/// Each named CIS2 test (`async fn name(s: Setup)`) runs once on SQLite and once on PostgreSQL, with
+/// Lantern wired to a local test provider.
+macro_rules! with_provider {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() {
+                super::$name(crate::accounts::oidc_support::spawn(lantern_store::testing::sqlite().await, true).await).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() {
+                if let Some(db) = lantern_store::testing::postgres().await {
+                    super::$name(crate::accounts::oidc_support::spawn(db, true).await).await;
+                }
+            })*
+        }
+    };
+}
+
 mod accounts {
     mod oidc;
+    mod oidc_api;
+    mod oidc_keys;
+    mod oidc_roles;
+    mod oidc_support;
     mod pages;
 }
 mod audit {

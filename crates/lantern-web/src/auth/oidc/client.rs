@@ -61,6 +61,7 @@ pub struct Oidc {
     http: reqwest::Client,
     metadata: RwLock<Option<Metadata>>,
     jwks: RwLock<Option<(JwkSet, Instant)>>,
+    jwks_refetch_gap: Duration,
 }
 
 /// Never prints the key.
@@ -91,7 +92,21 @@ impl Oidc {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| OidcError::Provider(e.to_string()))?;
-        Ok(Oidc { config, key, http, metadata: RwLock::new(None), jwks: RwLock::new(None) })
+        Ok(Oidc {
+            config,
+            key,
+            http,
+            metadata: RwLock::new(None),
+            jwks: RwLock::new(None),
+            jwks_refetch_gap: JWKS_REFETCH_GAP,
+        })
+    }
+
+    /// The least time between two fetches of the provider's keys. Tests shorten or lengthen it to see
+    /// both sides of the limit without waiting for the clock.
+    pub fn with_jwks_refetch_gap(mut self, gap: Duration) -> Oidc {
+        self.jwks_refetch_gap = gap;
+        self
     }
 
     /// The provider's endpoints, read once from its discovery document.
@@ -175,7 +190,7 @@ impl Oidc {
             None => None,
         };
         let cached = self.jwks.read().await.clone();
-        let fresh_enough = cached.as_ref().is_some_and(|(_, at)| at.elapsed() < JWKS_REFETCH_GAP);
+        let fresh_enough = cached.as_ref().is_some_and(|(_, at)| at.elapsed() < self.jwks_refetch_gap);
         let jwk = match cached.as_ref().and_then(|(set, _)| find(set)) {
             Some(jwk) => jwk,
             None if fresh_enough => return Err(OidcError::BadSignature),

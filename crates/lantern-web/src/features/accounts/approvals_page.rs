@@ -2,8 +2,8 @@
 //! (or an administrator) approves or refuses them. Leads see only their own practices' requests, and
 //! only administrators decide on analysts and researchers, whose reach spans many practices.
 
+use super::sign_in_requests::{decidable, visible};
 use crate::auth::CurrentUser;
-use crate::http::error::ApiError;
 use crate::kit::csrf::CheckedForm;
 use crate::kit::dates::long_time;
 use crate::kit::failure::PageError;
@@ -13,7 +13,6 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use lantern_core::access::Role;
 use lantern_store::{IdentityStatus, OidcIdentity};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -35,6 +34,8 @@ struct Row {
     rbac_role: String,
     asked: String,
     status: &'static str,
+    /// They already use Lantern here with a lower role, and CIS2 now gives them this one.
+    raise: bool,
 }
 
 impl From<&OidcIdentity> for Row {
@@ -51,17 +52,9 @@ impl From<&OidcIdentity> for Row {
                 IdentityStatus::Approved => "Approved",
                 IdentityStatus::Refused => "Refused",
             },
+            raise: identity.user_id.is_some(),
         }
     }
-}
-
-/// The requests this person may decide on.
-async fn visible(state: &AppState, user: &CurrentUser) -> Result<Vec<OidcIdentity>, ApiError> {
-    let all = match user.role() {
-        Role::Admin => state.store.oidc_identities(None).await?,
-        _ => state.store.oidc_identities(Some(user.practices.as_slice())).await?,
-    };
-    Ok(all.into_iter().filter(|i| user.role() == Role::Admin || i.role.is_practice_based()).collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,7 +72,10 @@ pub async fn show(
         identities.iter().partition(|i| i.status == IdentityStatus::Pending);
     let done = match query.done.as_deref() {
         Some("approved") => Some("Approved. They can sign in now."),
-        Some("refused") => Some("Refused. They will be told their access was refused when they sign in."),
+        Some("refused") => Some(
+            "Refused. They will be told their access was refused when they sign in; anyone asking for a \
+             higher role keeps the one they have.",
+        ),
         _ => None,
     };
     Ok(render(&ApprovalsPage {
@@ -88,16 +84,6 @@ pub async fn show(
         pending: pending.into_iter().map(Row::from).collect(),
         decided: decided.into_iter().map(Row::from).collect(),
     }))
-}
-
-/// The request, if this person may decide on it; otherwise "not found", as for any other practice's.
-async fn decidable(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Uuid, ApiError> {
-    visible(state, user)
-        .await?
-        .into_iter()
-        .find(|i| i.id == id)
-        .map(|i| i.id)
-        .ok_or_else(|| ApiError::NotFound(format!("sign-in request {id}")))
 }
 
 pub async fn approve(

@@ -1,9 +1,12 @@
-//! Signing in and out, one's own account (password, API tokens), and administrators' user accounts.
+//! Signing in and out (with a password or through NHS CIS2), one's own account (password, API
+//! tokens), administrators' user accounts, and CIS2 sign-in requests (page and API).
 
 mod account_page;
 mod approvals_page;
 mod oidc_page;
 mod sign_in_page;
+mod sign_in_requests;
+mod sign_in_requests_api;
 mod tokens_api;
 mod users_api;
 
@@ -45,7 +48,25 @@ pub fn routes() -> Table {
         .route(M::PUT, "/api/v1/users/{id}/password", Access::Roles(ADMIN), put(users_api::reset_password))
         .route(M::GET, "/api/v1/tokens", Access::SignedIn, get(tokens_api::list))
         .route(M::POST, "/api/v1/tokens", Access::SignedIn, post(tokens_api::create))
-        .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens_api::revoke));
+        .route(M::DELETE, "/api/v1/tokens/{id}", Access::SignedIn, delete(tokens_api::revoke))
+        .route(
+            M::GET,
+            "/api/v1/sign-in-requests",
+            Access::Roles(SETTINGS_ROLES),
+            get(sign_in_requests_api::list),
+        )
+        .route(
+            M::POST,
+            "/api/v1/sign-in-requests/{id}/approve",
+            Access::Roles(SETTINGS_ROLES),
+            post(sign_in_requests_api::approve),
+        )
+        .route(
+            M::POST,
+            "/api/v1/sign-in-requests/{id}/refuse",
+            Access::Roles(SETTINGS_ROLES),
+            post(sign_in_requests_api::refuse),
+        );
     pages.merge(api)
 }
 
@@ -59,6 +80,9 @@ pub fn routes() -> Table {
         tokens_api::list,
         tokens_api::create,
         tokens_api::revoke,
+        sign_in_requests_api::list,
+        sign_in_requests_api::approve,
+        sign_in_requests_api::refuse,
     ),
     components(schemas(
         users_api::UserView,
@@ -67,6 +91,7 @@ pub fn routes() -> Table {
         tokens_api::TokenView,
         tokens_api::NewToken,
         tokens_api::CreatedToken,
+        sign_in_requests_api::SignInRequestView,
     ))
 )]
 pub struct Doc;

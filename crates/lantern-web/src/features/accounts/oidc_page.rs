@@ -123,7 +123,7 @@ pub async fn callback(
         return refuse(&state, &actor, None, &OidcError::Refused(said.trim().to_owned())).await;
     }
     let code = query.code.unwrap_or_default();
-    let found = match identify(&state, &oidc, &code, &login).await {
+    let found = match identify(&state, &oidc, &code, &login, &actor).await {
         Ok(found) => found,
         Err((error, org)) => return refuse(&state, &actor, org.as_ref(), &error).await,
     };
@@ -134,8 +134,8 @@ pub async fn callback(
         ..actor
     };
     let identity = state.store.oidc_identity_for(&found, &actor).await?;
-    match identity.status {
-        IdentityStatus::Pending => {
+    match (identity.status, identity.user_id) {
+        (IdentityStatus::Pending, None) => {
             let reason = "waiting for a practice lead or administrator to approve";
             state
                 .store
@@ -151,28 +151,26 @@ pub async fn callback(
                 ),
             ))
         }
-        IdentityStatus::Refused => {
+        (IdentityStatus::Refused, None) => {
             let error = OidcError::Refused(format!(
                 "access to Lantern at {} was refused by a lead",
                 found.organisation
             ));
             refuse(&state, &actor, Some(&found.organisation), &error).await
         }
-        IdentityStatus::Approved => {
-            let Some(user_id) = identity.user_id else {
-                return refuse(
-                    &state,
-                    &actor,
-                    None,
-                    &OidcError::Refused("approved without an account".into()),
-                )
-                .await;
-            };
-            let user = state.store.user(user_id).await?;
+        (IdentityStatus::Approved, None) => {
+            let error = OidcError::Refused("approved without an account".into());
+            refuse(&state, &actor, None, &error).await
+        }
+        // An account exists: it signs in at the role CIS2 maps now, lowered at once or kept while a
+        // higher one waits for a lead (see lantern_store's oidc_roles).
+        (_, Some(_)) => {
+            let user = state.store.follow_oidc_role(identity.id, &found, &actor).await?;
             if !user.active {
                 let error = OidcError::Refused("the Lantern account is switched off".into());
                 return refuse(&state, &actor, Some(&found.organisation), &error).await;
             }
+            let actor = Actor { role: user.role.code().to_owned(), ..actor };
             start_session(&state, &headers, user, actor, &login.next).await
         }
     }
@@ -184,6 +182,7 @@ async fn identify(
     oidc: &Arc<Oidc>,
     code: &str,
     login: &PendingLogin,
+    actor: &Actor,
 ) -> Result<SignInClaim, (OidcError, Option<OdsCode>)> {
     let tokens = oidc.exchange(code, &login.verifier).await.map_err(|e| (e, None))?;
     let id = oidc.verify(&tokens.id_token, &login.nonce).await.map_err(|e| (e, None))?;
@@ -193,10 +192,17 @@ async fn identify(
     let selected = selected_role(&info, &id).map_err(|e| (e, None))?;
     let unknown = || OidcError::UnknownOrganisation(selected.org_code.clone());
     let organisation = OdsCode::parse(&selected.org_code).map_err(|_| (unknown(), None))?;
-    let role =
-        oidc.config.roles.role_for(&selected.role_code).ok_or_else(|| {
-            (OidcError::UnmappedRole(selected.role_code.clone()), Some(organisation.clone()))
-        })?;
+    let Some(role) = oidc.config.roles.role_for(&selected.role_code) else {
+        // CIS2 no longer gives them a role Lantern maps here: whatever they were approved for at this
+        // organisation stops now, not when its sessions would have expired.
+        let actor = Actor { username: format!("cis2:{}", id.sub), ..actor.clone() };
+        state
+            .store
+            .withdraw_oidc_access(&oidc.config.issuer, &id.sub, &organisation, &selected.role_code, &actor)
+            .await
+            .map_err(|e| (OidcError::Provider(e.to_string()), Some(organisation.clone())))?;
+        return Err((OidcError::UnmappedRole(selected.role_code.clone()), Some(organisation)));
+    };
     let practices =
         state.store.practices_cached().await.map_err(|e| (OidcError::Provider(e.to_string()), None))?;
     // Practice staff belong to a practice Lantern has; analysts to a PCN or ICB one of them is in.

@@ -1,70 +1,12 @@
 //! Signing in through NHS CIS2, against the local test provider (a real OpenID Connect peer over
 //! HTTP): approval before access, the practice boundary, and every faulty token refused and audited.
 
-use crate::common::{actor, location, Browser, TestApp, PRACTICE};
+use super::oidc_support::{
+    actions, approve_as, manager, refused, request_access, spawn, through_provider, Setup, OTHER_PRACTICE,
+};
+use crate::common::{location, Browser, PRACTICE};
 use lantern_core::access::Role;
-use lantern_core::ods::OdsCode;
-use lantern_core::practice::Practice;
-use lantern_store::testing::TestDatabase;
-use lantern_store::AuditFilter;
-use lantern_web::auth::oidc::{Oidc, OidcConfig, RoleMap, DEFAULT_SCOPES};
-use oidc_test_issuer::{Fault, Issuer, Person};
-use reqwest::Response;
-use std::sync::Arc;
-
-const CLIENT_ID: &str = "lantern-test";
-const OTHER_PRACTICE: &str = "B82002";
-
-struct Setup {
-    app: TestApp,
-    issuer: Issuer,
-}
-
-async fn spawn(db: TestDatabase, local_passwords: bool) -> Setup {
-    let issuer = Issuer::start(CLIENT_ID, 0).await.expect("start the test provider");
-    let private_key_pem = std::fs::read(oidc_test_issuer::CLIENT_PRIVATE_KEY_PATH).expect("client key");
-    let issuer_url = issuer.url.clone();
-    let app = TestApp::spawn_with(db, |base, state| {
-        let config = OidcConfig {
-            issuer: issuer_url,
-            client_id: CLIENT_ID.into(),
-            private_key_pem,
-            key_id: None,
-            redirect_url: format!("{base}/sign-in/oidc/callback"),
-            scopes: DEFAULT_SCOPES.into(),
-            roles: RoleMap::default_map(),
-        };
-        state.oidc = Some(Arc::new(Oidc::new(config).expect("client key is an RSA key")));
-        state.local_passwords = local_passwords;
-    })
-    .await;
-    let other = Practice {
-        ods_code: OdsCode::parse(OTHER_PRACTICE).expect("valid"),
-        name: "Other Surgery".into(),
-        pcn: None,
-        icb: None,
-        list_size: 5_000,
-    };
-    app.store.upsert_practice(&other, false, &actor()).await.expect("second practice");
-    Setup { app, issuer }
-}
-
-macro_rules! with_provider {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $name() {
-                super::$name(super::spawn(lantern_store::testing::sqlite().await, true).await).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $name() {
-                if let Some(db) = lantern_store::testing::postgres().await {
-                    super::$name(super::spawn(db, true).await).await;
-                }
-            })*
-        }
-    };
-}
+use oidc_test_issuer::{Fault, Person};
 
 with_provider!(
     an_approved_practice_manager_lands_on_the_practice_dashboard,
@@ -76,6 +18,7 @@ with_provider!(
     a_replayed_state_is_refused,
     an_unknown_organisation_is_refused,
     another_organisations_person_sees_nothing_of_this_practice,
+    a_cis2_only_account_answers_a_password_like_a_wrong_one,
 );
 
 #[tokio::test]
@@ -88,53 +31,6 @@ async fn with_passwords_off_the_form_is_gone_and_password_sign_in_refused_postgr
     if let Some(db) = lantern_store::testing::postgres().await {
         passwords_off(spawn(db, false).await).await;
     }
-}
-
-fn manager() -> Person {
-    Person::practice_manager("555000000001", "Pat Manager", PRACTICE)
-}
-
-/// Goes to Lantern's CIS2 sign-in, through the provider and back: the callback's answer and address.
-async fn through_provider(browser: &Browser, next: &str) -> (Response, String) {
-    let start = browser.get(&format!("/sign-in/oidc?next={}", crate::common::enc(next))).await;
-    assert_eq!(start.status(), 303, "Lantern sends the person to the provider");
-    let authorize = location(&start);
-    assert!(authorize.contains("code_challenge_method=S256"), "{authorize}");
-    let at_provider = browser.client.get(&authorize).send().await.expect("authorize");
-    assert_eq!(at_provider.status(), 303, "the provider sends the person back");
-    let callback = location(&at_provider);
-    let answer = browser.client.get(&callback).send().await.expect("callback");
-    (answer, callback)
-}
-
-async fn actions(app: &TestApp, action: &str) -> Vec<lantern_core::audit::AuditRecord> {
-    let filter = AuditFilter { action: Some(action.into()), ..Default::default() };
-    app.store.audit_records(&filter, 100).await.expect("audit")
-}
-
-/// The person's first sign-in: waits for approval, with no session.
-async fn request_access(s: &Setup, person: Person) -> Browser {
-    s.issuer.sign_in_as(person);
-    let browser = Browser::new(&s.app.base);
-    let (answer, _) = through_provider(&browser, "/dashboard").await;
-    assert_eq!(answer.status(), 403);
-    let html = answer.text().await.expect("html");
-    assert!(html.contains("waiting for approval"), "{html}");
-    browser
-}
-
-async fn approve_as(s: &Setup, role: Role, subject: &str) -> Response {
-    let identity = s
-        .app
-        .store
-        .oidc_identities(None)
-        .await
-        .expect("identities")
-        .into_iter()
-        .find(|i| i.subject == subject)
-        .expect("the request is stored");
-    let lead = s.app.browser_as(role).await;
-    lead.submit("/sign-in-requests", &format!("/sign-in-requests/{}/approve", identity.id), "").await
 }
 
 async fn an_approved_practice_manager_lands_on_the_practice_dashboard(s: Setup) {
@@ -172,23 +68,6 @@ async fn a_pending_person_gets_no_access(s: Setup) {
     let again = request_access(&s, manager()).await;
     assert_eq!(again.get("/dashboard").await.status(), 303, "asking twice grants nothing");
     assert_eq!(actions(&s.app, "oidc.requested").await.len(), 1, "one request, however many sign-ins");
-}
-
-/// Signs in with the provider misbehaving and checks the refusal page, its audit record and that no
-/// session was made.
-async fn refused(s: &Setup, fault: Fault, words: &str) {
-    s.issuer.fault(fault);
-    let browser = Browser::new(&s.app.base);
-    let (answer, _) = through_provider(&browser, "/dashboard").await;
-    assert_eq!(answer.status(), 403, "{fault:?}");
-    let html = answer.text().await.expect("html");
-    assert!(html.contains("You could not be signed in") && html.contains(words), "{fault:?}: {html}");
-    assert_eq!(browser.get("/dashboard").await.status(), 303, "no session after {fault:?}");
-    let audited = actions(&s.app, "oidc.sign_in_refused").await;
-    assert!(
-        audited.iter().any(|r| r.after.as_deref().is_some_and(|a| a.contains(words))),
-        "{fault:?} is audited with its reason: {audited:?}"
-    );
 }
 
 async fn a_wrong_audience_is_refused(s: Setup) {
@@ -263,4 +142,27 @@ async fn passwords_off(s: Setup) {
     let response = browser.post("/sign-in", &format!("username=admin&password={password}")).await;
     assert_eq!(response.status(), 403);
     assert_eq!(browser.get("/account").await.status(), 303, "not signed in");
+}
+
+/// An account made for a CIS2 person has no password. Asked for one, it answers as a wrong password
+/// does, and the failure counts against it. (That it costs the same argon2 work as a wrong password
+/// is shown where the hash is chosen: `auth::password`'s tests, without measuring time.)
+async fn a_cis2_only_account_answers_a_password_like_a_wrong_one(s: Setup) {
+    request_access(&s, manager()).await;
+    assert_eq!(approve_as(&s, Role::PracticeLead, "555000000001").await.status(), 303);
+    let username = format!("cis2-555000000001-{}", PRACTICE.to_lowercase());
+    for password in [crate::common::PASSWORD, lantern_store::NO_PASSWORD, ""] {
+        let browser = Browser::new(&s.app.base);
+        let answer = browser.sign_in(&username, password).await;
+        assert_eq!(answer.status(), 401, "{password:?}");
+        let html = answer.text().await.expect("html");
+        assert!(html.contains("The username or password is incorrect"), "{html}");
+        assert_eq!(browser.get("/account").await.status(), 303, "not signed in");
+    }
+    assert_eq!(actions(&s.app, "sign_in.failed").await.len(), 3, "each audited");
+    // Counted under the account itself, as wrong passwords are (an unknown name is kept as a hash):
+    // the sign-in found the account and checked the password against it.
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(15);
+    let (by_user, _) = s.app.store.recent_sign_in_failures(&username, "", since).await.expect("count");
+    assert_eq!(by_user, 3);
 }
