@@ -86,8 +86,19 @@ impl Store {
         draft: &OfferDraft,
         actor: &Actor,
     ) -> Result<Offer, StoreError> {
+        self.create_offer_with_id(practice, Uuid::now_v7(), draft, actor).await
+    }
+
+    /// Like [`Self::create_offer`] with the id chosen by the caller: the demo derives it from its seed,
+    /// so the same seed gives the same data, the offer its episodes name included.
+    pub async fn create_offer_with_id(
+        &self,
+        practice: &OdsCode,
+        id: Uuid,
+        draft: &OfferDraft,
+        actor: &Actor,
+    ) -> Result<Offer, StoreError> {
         let fields = draft.check(practice, &self.staff(practice).await?, None)?;
-        let id = Uuid::now_v7();
         let mut w = self.begin_write().await?;
         let now = storage_time(Timestamp::now());
         sqlx::query(

@@ -10,6 +10,7 @@ use lantern_core::simulator::{
     demo_online_consultations, demo_pcn, demo_uptake, SimulationParameters, SYNTHETIC_LABEL,
 };
 use lantern_store::{ImdRow, PomiBatch, ReferenceBatch, Store, UptakeName};
+use rand::{RngCore, SeedableRng};
 
 pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Result<()> {
     let demo = demo_uptake(params, &demo_pcn(params));
@@ -60,7 +61,11 @@ pub async fn register_offer(store: &Store, params: &SimulationParameters) -> any
         age_bands: vec!["65-74".into(), "75+".into()],
         groups: vec!["low_confidence".into()],
     };
-    let offer = store.create_offer(&practice, &draft, &Actor::system("lantern demo")).await?;
+    // From the seed, like the episodes' ids: the same seed gives the same export, offer_id included.
+    let mut bytes = [0u8; 16];
+    rand_chacha::ChaCha8Rng::seed_from_u64(params.seed ^ 0x4f46_4645_5200_0000).fill_bytes(&mut bytes);
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    let offer = store.create_offer_with_id(&practice, id, &draft, &Actor::system("lantern demo")).await?;
     Ok(DropIn {
         offer: offer.id,
         practice,
