@@ -3,9 +3,11 @@
 // and Space to move and act, typing into text boxes and a select's type-ahead to choose); axe-core
 // (WCAG 2.2 A and AA, as in a11y.spec.ts) finds no violations on the register, the offer form in each
 // state, the demo offer's effect page (labelled synthetic, with an estimate) and "Offers compared".
+// A receptionist logs help as part of the demo's drop-in with the keyboard alone, choosing it in the
+// log form's offer select by type-ahead, and axe passes on the log page with that select shown.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { capture, expectNoViolations } from './axe';
-import { authFile, expect, focused, PRACTICE, tabTo, test } from './helpers';
+import { authFile, episodeTotal, expect, focused, latestEpisode, loggedId, PRACTICE, tabTo, test } from './helpers';
 
 interface Offer {
   id: string;
@@ -150,6 +152,45 @@ test.describe('manager', () => {
     const ended = (await offers(api)).find((o) => o.id === offer.id) as Offer;
     expect(ended.ended_on).not.toBeNull();
     await expect(page.locator(`#offer-${offer.id}`)).not.toContainText('Still running');
+  });
+});
+
+test.describe('reception', () => {
+  test.use({ storageState: authFile('reception') });
+
+  test('help given at the drop-in is logged as part of it with the keyboard alone', async ({ page }) => {
+    const api = page.request;
+    const offer = await demoOffer(api);
+    const before = await episodeTotal(api, PRACTICE);
+    await page.goto('/log');
+    // The practice runs offers, so the form asks; "None" is chosen until someone says otherwise.
+    await expect(page.locator('label[for="offer_id"]')).toHaveText('Part of a support offer (optional)');
+    await expect(page.locator('#offer_id')).toHaveValue('');
+    await expect(page.locator('#offer_id option').first()).toHaveText('None');
+    await capture(page, 'reception', 'log-offers');
+    await expectNoViolations(page, 'reception: log with offers');
+
+    // The first service and task with Space, 5 minutes with ArrowRight, the drop-in by type-ahead.
+    await tabTo(page, 'services');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'tasks');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'duration_minutes');
+    await page.keyboard.press('ArrowRight');
+    await expect(page.locator('input[name="duration_minutes"][value="5"]')).toBeChecked();
+    await tabTo(page, 'offer_id');
+    await page.keyboard.type('NHS App');
+    await expect(page.locator('#offer_id')).toHaveValue(offer.id);
+    await tabTo(page, 'approach');
+    await page.keyboard.press('ArrowRight');
+    await tabToButton(page, 'Log episode');
+    await page.keyboard.press('Enter');
+
+    await page.waitForURL(/[?&]logged=/);
+    const id = loggedId(page);
+    expect(await episodeTotal(api, PRACTICE)).toBe(before + 1);
+    expect(await latestEpisode(api, PRACTICE)).toMatchObject({ id, offer_id: offer.id, duration_minutes: 5 });
+    await expectNoViolations(page, 'reception: logged with an offer');
   });
 });
 

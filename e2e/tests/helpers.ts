@@ -56,6 +56,8 @@ export interface Episode {
   approach: string;
   outcome: string;
   note: string | null;
+  /** The support offer the help was part of, if any. */
+  offer_id: string | null;
 }
 
 export interface EpisodeVersion {

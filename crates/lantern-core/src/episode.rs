@@ -1,8 +1,10 @@
 //! The episode: one occasion of helping one patient (or carer) with one or more online services.
 //! No patient identity is ever part of it; the free-text note is screened by [`crate::identity`].
 
+use crate::episode_offer;
 use crate::identity;
 use crate::ods::OdsCode;
+use crate::offer::Offer;
 use crate::practice::PracticeService;
 use crate::staff::{list, StaffMember};
 use crate::taxonomy::{Vocabulary, AGE_BANDS, APPROACHES, BARRIERS, CHANNELS, ESCALATED, OUTCOMES, TASKS};
@@ -40,6 +42,13 @@ pub struct EpisodeInput {
     pub escalated_to: Option<String>,
     pub follow_up: bool,
     pub note: Option<String>,
+    /// The support offer the help was part of (`GET /api/v1/practices/{ods}/offers`): one of the
+    /// practice's, running on the day of the help; absent or empty for none. Anything else answers 422
+    /// naming `offer_id`.
+    // Left out of the input's JSON when absent, so a submission key's payload digest stays what it
+    // was before episodes could name an offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<String>,
 }
 
 /// A validated episode: every code is known, every helper works at the practice, the note is clean.
@@ -63,6 +72,11 @@ pub struct Episode {
     pub escalated_to: Option<Uuid>,
     pub follow_up: bool,
     pub note: Option<String>,
+    /// The support offer the help was part of, if any: one of the practice's, running on the day of
+    /// the help.
+    // Checked by `crate::episode_offer`.
+    #[serde(default)]
+    pub offer_id: Option<Uuid>,
 }
 
 /// What validation needs to know about the practice the episode belongs to.
@@ -71,6 +85,8 @@ pub struct PracticeContext<'a> {
     pub practice: &'a OdsCode,
     pub services: &'a [PracticeService],
     pub staff: &'a [StaffMember],
+    /// The practice's support offers, ended ones included (past help may name them).
+    pub offers: &'a [Offer],
     pub now: Timestamp,
 }
 
@@ -135,10 +151,24 @@ impl EpisodeInput {
         check_code("outcome", &self.outcome, OUTCOMES, &mut errors);
         let escalated_to = check_escalation(self, ctx, recording, &mut errors);
         let note = check_note(self.note.as_deref(), &mut errors);
+        let occurred_at =
+            occurred_at.unwrap_or_else(|| Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now));
+        // The offer is checked against the day of the help, so only once that day is known for sure.
+        let time_ok = !errors.iter().any(|e| e.field == "occurred_at");
+        let offer_id = if time_ok {
+            let day = local_time(occurred_at).date();
+            episode_offer::check(self.offer_id.as_deref(), ctx.practice, day, ctx.offers).unwrap_or_else(
+                |error| {
+                    errors.push(error);
+                    None
+                },
+            )
+        } else {
+            None
+        };
         ValidationErrors::check(errors)?;
         Ok(Episode {
-            occurred_at: occurred_at
-                .unwrap_or_else(|| Timestamp::from_second(ctx.now.as_second()).unwrap_or(ctx.now)),
+            occurred_at,
             practice: ctx.practice.clone(),
             helpers,
             duration_minutes: duration_minutes.unwrap_or(1),
@@ -153,6 +183,7 @@ impl EpisodeInput {
             escalated_to,
             follow_up: self.follow_up,
             note,
+            offer_id,
         })
     }
 }
@@ -175,6 +206,7 @@ impl From<&Episode> for EpisodeInput {
             escalated_to: e.escalated_to.map(|id| id.to_string()),
             follow_up: e.follow_up,
             note: e.note.clone(),
+            offer_id: e.offer_id.map(|id| id.to_string()),
         }
     }
 }

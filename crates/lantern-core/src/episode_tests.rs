@@ -5,6 +5,7 @@ struct Fixture {
     practice: OdsCode,
     services: Vec<PracticeService>,
     staff: Vec<StaffMember>,
+    offers: Vec<crate::offer::Offer>,
     now: Timestamp,
 }
 
@@ -20,7 +21,19 @@ fn fixture() -> Fixture {
     ];
     staff[3].active = false;
     let now = "2026-11-25T12:00:00Z".parse().expect("valid");
-    Fixture { practice, services, staff, now }
+    // A drop-in that ran until the evening of 24 November 2026, UK time.
+    let offers = vec![crate::offer::Offer {
+        id: Uuid::now_v7(),
+        practice: practice.clone(),
+        kind: crate::offer::OfferKind::DropInSession,
+        title: "NHS App drop-in".into(),
+        started_on: "2026-04-01".parse().expect("date"),
+        ended_on: Some("2026-11-24".parse().expect("date")),
+        run_by: crate::offer::RunBy::Named("Reception".into()),
+        age_bands: Vec::new(),
+        groups: Vec::new(),
+    }];
+    Fixture { practice, services, staff, offers, now }
 }
 
 impl Fixture {
@@ -29,6 +42,7 @@ impl Fixture {
             practice: &self.practice,
             services: &self.services,
             staff: &self.staff,
+            offers: &self.offers,
             now: self.now,
         }
     }
@@ -205,4 +219,44 @@ fn past_help_may_name_leavers_and_services_since_switched_off() {
     assert_eq!(past.helpers, vec![f.staff[3].id]);
     let elsewhere = EpisodeInput { helpers: vec![f.staff[2].id.to_string()], ..input };
     assert!(elsewhere.validate_past(&f.ctx()).is_err(), "another practice's staff never");
+}
+
+#[test]
+fn an_episode_names_an_offer_running_on_its_uk_day_and_keeps_it_through_its_input_form() {
+    let f = fixture();
+    let offer = f.offers[0].id.to_string();
+    // 23:30 UTC on 24 November is still 24 November in London (GMT): the offer's last day.
+    let last_day = EpisodeInput {
+        occurred_at: Some("2026-11-24T23:30:00Z".into()),
+        offer_id: Some(offer.clone()),
+        ..f.input()
+    };
+    let episode = last_day.validate(&f.ctx()).expect("running that day");
+    assert_eq!(episode.offer_id, Some(f.offers[0].id));
+    assert_eq!(EpisodeInput::from(&episode).validate_past(&f.ctx()), Ok(episode));
+
+    // The next morning it had ended: refused, naming the offer and its dates, new help or past.
+    let after = EpisodeInput { offer_id: Some(offer), ..f.input() };
+    for refused in [after.validate(&f.ctx()), after.validate_past(&f.ctx())] {
+        let errors = refused.expect_err("ended");
+        assert_eq!(fields(&errors), ["offer_id"]);
+        let message = errors.for_field("offer_id").expect("message");
+        assert!(message.contains("NHS App drop-in") && message.contains("1 April 2026 to 24 November 2026"));
+    }
+    // A time that cannot be read leaves the offer unjudged: one error, by the time.
+    let unreadable = EpisodeInput {
+        occurred_at: Some("yesterday".into()),
+        offer_id: Some("nonsense".into()),
+        ..f.input()
+    };
+    assert_eq!(fields(&unreadable.validate(&f.ctx()).expect_err("bad time")), ["occurred_at"]);
+}
+
+#[test]
+fn an_input_without_an_offer_serialises_as_before_offers_existed() {
+    let f = fixture();
+    let json = serde_json::to_string(&f.input()).expect("json");
+    assert!(!json.contains("offer_id"), "{json}");
+    let named = EpisodeInput { offer_id: Some(f.offers[0].id.to_string()), ..f.input() };
+    assert!(serde_json::to_string(&named).expect("json").contains("\"offer_id\""));
 }

@@ -37,6 +37,7 @@ fn episode(helper: Uuid, minutes: u16, outcome: &str) -> Episode {
         escalated_to: None,
         follow_up: false,
         note: None,
+        offer_id: None,
     }
 }
 

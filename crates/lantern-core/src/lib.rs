@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod effect;
 pub mod episode;
+pub mod episode_offer;
 pub mod gaps;
 pub mod guides;
 pub mod identity;

@@ -138,6 +138,7 @@ fn reach_counts_episodes_in_the_offers_age_bands_and_groups() {
         escalated_to: None,
         follow_up: false,
         note: None,
+        offer_id: None,
     };
     let episodes = [
         episode(Some("75+"), &["language"], false),

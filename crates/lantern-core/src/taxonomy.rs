@@ -121,7 +121,7 @@ pub const OUTCOMES: Vocabulary = Vocabulary {
         t("resolved", "Resolved"),
         t("partly_resolved", "Partly resolved"),
         t("escalated", "Escalated to a named person"),
-        t("referred_out", "Referred out"),
+        t("referred_out", "Referred out (e.g. to a library or community partner)"),
         t("chose_offline", "Patient chose the offline route"),
         t("not_resolved", "Not resolved"),
     ],
@@ -129,6 +129,9 @@ pub const OUTCOMES: Vocabulary = Vocabulary {
 
 /// The outcome that requires `escalated_to`.
 pub const ESCALATED: &str = "escalated";
+/// The outcome of help handed on to someone outside the practice: a library, a Digital Health Hub, a
+/// charity (DOMAIN.md's "referred out", and the active offer "referral to a community partner").
+pub const REFERRED_OUT: &str = "referred_out";
 
 pub const STAFF_ROLES: Vocabulary = Vocabulary {
     name: "staff role",
@@ -196,6 +199,11 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn referral_out_to_a_community_partner_is_an_outcome() {
+        assert!(OUTCOMES.label(REFERRED_OUT).contains("community partner"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use lantern_store::EpisodeFilter;
 
 const EXPORT_HEADER: &str =
     "id,occurred_at,practice,helpers,duration_minutes,channel,services,tasks,approach,\
-barriers,age_band,carer_proxy,outcome,escalated_to,follow_up,note\r\n";
+barriers,age_band,carer_proxy,outcome,escalated_to,follow_up,note,offer_id\r\n";
 
 #[tokio::test]
 async fn an_empty_store_exports_the_header_alone() {

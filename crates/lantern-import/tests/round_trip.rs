@@ -55,14 +55,15 @@ async fn round_trip(source: &Store, fresh: &Store) {
     assert_eq!((home.created, home.unchanged), (0, populated.live));
 }
 
+/// The notes are followed by the empty `offer_id` cell, the last column.
 fn check_formulas_are_neutralised(exported: &[u8]) {
     let text = std::str::from_utf8(exported).expect("UTF-8");
     for expected in [
         "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\"",
-        ",'-5 mins on hold first\r\n",
-        ",'@x\r\n",
-        ",'+ another visit booked\r\n",
-        ",''=already quoted by hand\r\n",
+        ",'-5 mins on hold first,\r\n",
+        ",'@x,\r\n",
+        ",'+ another visit booked,\r\n",
+        ",''=already quoted by hand,\r\n",
     ] {
         assert!(text.contains(expected), "export contains {expected:?}");
     }

@@ -171,13 +171,16 @@ pub(crate) async fn update_in(
     }
     let version = current.version + 1;
     insert_version(tx, id, version, episode, Timestamp::now(), actor).await?;
-    sqlx::query("UPDATE episodes SET current_version = $1, occurred_at = $2, outcome = $3 WHERE id = $4")
-        .bind(version)
-        .bind(storage_time(episode.occurred_at))
-        .bind(episode.outcome.clone())
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE episodes SET current_version = $1, occurred_at = $2, outcome = $3, offer_id = $4 WHERE id = $5",
+    )
+    .bind(version)
+    .bind(storage_time(episode.occurred_at))
+    .bind(episode.outcome.clone())
+    .bind(episode.offer_id.map(|id| id.to_string()))
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
     replace_links(tx, id, episode).await?;
     fx.deltas.add(&current.record.episode, -1);
     fx.deltas.add(episode, 1);
@@ -237,7 +240,7 @@ macro_rules! version_insert_sql {
     () => {
         "INSERT INTO episode_versions (episode_id, version, recorded_at, occurred_at, duration_minutes, \
          channel, services, tasks, approach, barriers, age_band, carer_proxy, outcome, escalated_to, follow_up, \
-         note, helpers, recorded_by) VALUES "
+         note, helpers, recorded_by, offer_id) VALUES "
     };
 }
 
@@ -278,8 +281,8 @@ pub(crate) async fn insert_new(
     actor: &Actor,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO episodes (id, practice, current_version, created_at, occurred_at, outcome, created_by) \
-         VALUES ($1, $2, 1, $3, $4, $5, $6)",
+        "INSERT INTO episodes (id, practice, current_version, created_at, occurred_at, outcome, created_by, \
+         offer_id) VALUES ($1, $2, 1, $3, $4, $5, $6, $7)",
     )
     .bind(id.to_string())
     .bind(episode.practice.to_string())
@@ -287,6 +290,7 @@ pub(crate) async fn insert_new(
     .bind(storage_time(episode.occurred_at))
     .bind(episode.outcome.clone())
     .bind(actor.user_id.clone())
+    .bind(episode.offer_id.map(|id| id.to_string()))
     .execute(&mut **tx)
     .await?;
     insert_version(tx, id, 1, episode, now, actor).await?;
@@ -302,6 +306,7 @@ pub(crate) struct NewEpisode<'a> {
 
 /// Inserts many new episodes at once, the rows [`insert_new`] writes for each, in one multi-row
 /// statement per table: a group commit of creates costs four statements rather than four per episode.
+/// The offer an episode names goes in with it, on `episodes` and its first version alike.
 pub(crate) async fn insert_many(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
@@ -314,9 +319,9 @@ pub(crate) async fn insert_many(
     let now = storage_time(now);
     let rows = |width: usize, count: usize| values_rows(backend, width, count);
     let sql = format!(
-        "INSERT INTO episodes (id, practice, created_at, occurred_at, outcome, created_by, current_version) \
-         VALUES {}",
-        rows(7, new.len())
+        "INSERT INTO episodes (id, practice, created_at, occurred_at, outcome, created_by, current_version, \
+         offer_id) VALUES {}",
+        rows(8, new.len())
     );
     let mut query = sqlx::query(&sql).persistent(false);
     for n in new {
@@ -327,10 +332,11 @@ pub(crate) async fn insert_many(
             .bind(storage_time(n.episode.occurred_at))
             .bind(n.episode.outcome.clone())
             .bind(n.actor.user_id.clone())
-            .bind(1_i64);
+            .bind(1_i64)
+            .bind(n.episode.offer_id.map(|id| id.to_string()));
     }
     query.execute(&mut **tx).await?;
-    let sql = format!("{}{}", version_insert_sql!(), rows(18, new.len()));
+    let sql = format!("{}{}", version_insert_sql!(), rows(19, new.len()));
     let mut query = sqlx::query(&sql).persistent(false);
     for n in new {
         query = bind_version(query, n.id, 1, now.clone(), n.episode, n.actor);
@@ -366,13 +372,13 @@ async fn insert_version(
 ) -> Result<(), StoreError> {
     let query = sqlx::query(concat!(
         version_insert_sql!(),
-        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
     ));
     bind_version(query, id, version, storage_time(now), e, actor).execute(&mut **tx).await?;
     Ok(())
 }
 
-/// Binds one `episode_versions` row's 18 values, in the column order both inserts name.
+/// Binds one `episode_versions` row's 19 values, in the column order both inserts name.
 fn bind_version<'q>(
     query: Query<'q, Any, AnyArguments<'q>>,
     id: Uuid,
@@ -400,6 +406,7 @@ fn bind_version<'q>(
         .bind(e.note.clone())
         .bind(e.helpers.iter().map(Uuid::to_string).collect::<Vec<_>>().join(" "))
         .bind(actor.user_id.clone())
+        .bind(e.offer_id.map(|id| id.to_string()))
 }
 
 async fn replace_links(tx: &mut Transaction<'static, Any>, id: Uuid, e: &Episode) -> Result<(), StoreError> {

@@ -1,6 +1,7 @@
-//! What an organisation's table of practices needs, asked once for all its practices: five queries
+//! What an organisation's table of practices needs, asked once for all its practices: six queries
 //! for an ICB of forty practices, where asking practice by practice took about six each.
 
+use crate::offers::{offer, COLUMNS as OFFER_COLUMNS};
 use crate::practices::{practice, service, staff_member, PracticeSettings};
 use crate::sql::{Conditions, Value};
 use crate::{Store, StoreError};
@@ -66,6 +67,14 @@ impl Store {
             .await?,
             staff_member,
         )?;
+        let offers = grouped(
+            &fetch(by_practice(&format!(
+                "SELECT {OFFER_COLUMNS} FROM support_offers WHERE practice IN ({{practices}}) \
+                 ORDER BY practice, started_on, title, id"
+            )))
+            .await?,
+            offer,
+        )?;
         let own_costs = grouped(
             &fetch(by_practice(
                 "SELECT practice, role, hourly_pence FROM role_costs WHERE practice IN ({practices})",
@@ -74,7 +83,7 @@ impl Store {
             |row| Ok((row.try_get::<String, _>("role")?, row.try_get::<i64, _>("hourly_pence")?)),
         )?;
         let tallies = self.rollup_tallies_each(practices, from, to).await?;
-        let (mut services, mut staff, mut own_costs) = (services, staff, own_costs);
+        let (mut services, mut staff, mut offers, mut own_costs) = (services, staff, offers, own_costs);
         let mut out = Vec::with_capacity(practices.len());
         for (code, tallies) in practices.iter().zip(tallies) {
             let practice = found
@@ -89,6 +98,7 @@ impl Store {
                 practice,
                 services: services.remove(code.as_str()).unwrap_or_default(),
                 staff: staff.remove(code.as_str()).unwrap_or_default(),
+                offers: offers.remove(code.as_str()).unwrap_or_default(),
             };
             out.push(NetworkPractice { settings, costs, tallies });
         }

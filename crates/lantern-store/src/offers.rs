@@ -1,6 +1,7 @@
-//! The support offer register (see `lantern_core::offer`) and the episodes that name an offer. Every
-//! write is one transaction with its audit record: create, edit and end record the offer before and
-//! after; naming an episode's offer records the episode's offer before and after.
+//! The support offer register (see `lantern_core::offer`) and the help logged for an offer. Every write
+//! is one transaction with its audit record: create, edit and end record the offer before and after.
+//! An episode names its offer as part of the episode itself (`Episode::offer_id`, written by the
+//! episode's own create or edit: see [`crate::episodes`]).
 
 use crate::audit::append;
 use crate::ownership::date;
@@ -13,16 +14,15 @@ use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::ods::OdsCode;
 use lantern_core::offer::{check_end, Offer, OfferDraft, OfferFields, OfferKind, RunBy};
 use lantern_core::record::storage_time;
-use lantern_core::validation::ValidationErrors;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, practice, kind, title, started_on, ended_on, run_by_staff, run_by_name, age_bands, audience";
 
-fn offer(row: &AnyRow) -> Result<Offer, StoreError> {
+pub(crate) fn offer(row: &AnyRow) -> Result<Offer, StoreError> {
     let kind: String = row.try_get("kind")?;
     let run_by = match (row.try_get::<Option<String>, _>("run_by_staff")?, row.try_get("run_by_name")?) {
         (Some(id), None) => RunBy::Staff(uuid(&id)?),
@@ -86,8 +86,19 @@ impl Store {
         draft: &OfferDraft,
         actor: &Actor,
     ) -> Result<Offer, StoreError> {
+        self.create_offer_with_id(practice, Uuid::now_v7(), draft, actor).await
+    }
+
+    /// Like [`Self::create_offer`] with the id chosen by the caller: the demo derives it from its seed,
+    /// so the same seed gives the same data, the offer its episodes name included.
+    pub async fn create_offer_with_id(
+        &self,
+        practice: &OdsCode,
+        id: Uuid,
+        draft: &OfferDraft,
+        actor: &Actor,
+    ) -> Result<Offer, StoreError> {
         let fields = draft.check(practice, &self.staff(practice).await?, None)?;
-        let id = Uuid::now_v7();
         let mut w = self.begin_write().await?;
         let now = storage_time(Timestamp::now());
         sqlx::query(
@@ -110,7 +121,7 @@ impl Store {
         let after = read_in(&mut w.tx, id).await?;
         let entry = AuditEntry::new(actor, "offer.create").record("offer", id).practice(practice);
         append(&mut w.tx, self.backend, entry.after(&after)).await?;
-        w.commit().await?;
+        self.commit_offer(w).await?;
         Ok(after)
     }
 
@@ -130,7 +141,7 @@ impl Store {
         let after = read_in(&mut w.tx, id).await?;
         let entry = AuditEntry::new(actor, "offer.edit").record("offer", id).practice(practice);
         append(&mut w.tx, self.backend, entry.before(&before).after(&after)).await?;
-        w.commit().await?;
+        self.commit_offer(w).await?;
         Ok(after)
     }
 
@@ -161,46 +172,17 @@ impl Store {
         let after = read_in(&mut w.tx, id).await?;
         let entry = AuditEntry::new(actor, "offer.end").record("offer", id).practice(practice);
         append(&mut w.tx, self.backend, entry.before(&before).after(&after)).await?;
-        w.commit().await?;
+        self.commit_offer(w).await?;
         Ok(after)
     }
 
-    /// Names the offer an episode belongs to, or none. The offer must be the episode's practice's and
-    /// the episode not deleted.
-    pub async fn set_episode_offer(
-        &self,
-        episode: Uuid,
-        offer: Option<Uuid>,
-        actor: &Actor,
-    ) -> Result<(), StoreError> {
-        let mut w = self.begin_write().await?;
-        let row = sqlx::query("SELECT practice, offer_id, deleted_at FROM episodes WHERE id = $1")
-            .bind(episode.to_string())
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("episode {episode}")))?;
-        if row.try_get::<Option<String>, _>("deleted_at")?.is_some() {
-            return Err(StoreError::Conflict(format!("episode {episode} is deleted")));
-        }
-        let practice = crate::rows::ods(&row.try_get::<String, _>("practice")?)?;
-        let before = row.try_get::<Option<String>, _>("offer_id")?.as_deref().map(uuid).transpose()?;
-        if let Some(id) = offer {
-            let named = read_in(&mut w.tx, id).await?;
-            if named.practice != practice {
-                return Err(ValidationErrors::single("offer", "Choose one of this practice's offers").into());
-            }
-        }
-        sqlx::query("UPDATE episodes SET offer_id = $1 WHERE id = $2")
-            .bind(offer.map(|id| id.to_string()))
-            .bind(episode.to_string())
-            .execute(&mut *w.tx)
-            .await?;
-        let entry = AuditEntry::new(actor, "episode.offer").record("episode", episode).practice(&practice);
-        let entry = entry
-            .before(&serde_json::json!({ "offer": before }))
-            .after(&serde_json::json!({ "offer": offer }));
-        append(&mut w.tx, self.backend, entry).await?;
-        w.commit().await
+    /// Commits an offer's change and empties the settings cache, which holds each practice's offers for
+    /// episode validation (whether the commit went through or not: a failed commit's outcome is not
+    /// known for certain).
+    async fn commit_offer(&self, w: crate::WriteTx<'_>) -> Result<(), StoreError> {
+        let committed = w.commit().await;
+        self.settings_cache.invalidate();
+        committed
     }
 
     /// The episodes naming an offer (current versions, not deleted) that occurred before `until` (all
@@ -224,16 +206,6 @@ impl Store {
     pub async fn practices_with_offers(&self) -> Result<std::collections::BTreeSet<String>, StoreError> {
         let rows = sqlx::query("SELECT DISTINCT practice FROM support_offers").fetch_all(&self.pool).await?;
         rows.iter().map(|row| Ok(row.try_get::<String, _>("practice")?)).collect()
-    }
-
-    /// The offer an episode names, if any.
-    pub async fn episode_offer(&self, episode: Uuid) -> Result<Option<Uuid>, StoreError> {
-        let row = sqlx::query("SELECT offer_id FROM episodes WHERE id = $1")
-            .bind(episode.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("episode {episode}")))?;
-        row.try_get::<Option<String>, _>("offer_id")?.as_deref().map(uuid).transpose()
     }
 
     /// The help logged for an offer, from episodes that occurred before `until` (all when None).

@@ -7,6 +7,7 @@ use crate::{Store, StoreError};
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::identity::{check_free_text, FreeText};
 use lantern_core::ods::OdsCode;
+use lantern_core::offer::Offer;
 use lantern_core::practice::{custom_service_code, default_services, Practice, PracticeService};
 use lantern_core::staff::StaffMember;
 use lantern_core::validation::ValidationErrors;
@@ -19,6 +20,8 @@ pub struct PracticeSettings {
     pub practice: Practice,
     pub services: Vec<PracticeService>,
     pub staff: Vec<StaffMember>,
+    /// The practice's support offers, ended ones included: an episode may name one running that day.
+    pub offers: Vec<Offer>,
 }
 
 impl Store {
@@ -232,6 +235,7 @@ impl Store {
             practice: self.practice(code).await?,
             services: self.services(code).await?,
             staff: self.staff(code).await?,
+            offers: self.offers(code).await?,
         })
     }
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 /// Columns of `episode_versions` (aliased `v`) that [`episode`] reads, in one place for every query.
 pub(crate) const VERSION_COLUMNS: &str = "v.version, v.recorded_at, v.occurred_at, v.duration_minutes, \
     v.channel, v.services, v.tasks, v.approach, v.barriers, v.age_band, v.carer_proxy, v.outcome, \
-    v.escalated_to, v.follow_up, v.note, v.helpers, v.recorded_by";
+    v.escalated_to, v.follow_up, v.note, v.helpers, v.recorded_by, v.offer_id";
 
 /// Columns of `episodes` (aliased `e`) that [`record`] reads besides the version columns.
 pub(crate) const RECORD_COLUMNS: &str =
@@ -35,6 +35,7 @@ pub(crate) fn ods(text: &str) -> Result<OdsCode, StoreError> {
 fn episode(row: &AnyRow, practice: OdsCode) -> Result<Episode, StoreError> {
     let helpers: String = row.try_get("helpers")?;
     let escalated_to: Option<String> = row.try_get("escalated_to")?;
+    let offer_id: Option<String> = row.try_get("offer_id")?;
     let duration: i64 = row.try_get("duration_minutes")?;
     Ok(Episode {
         occurred_at: time(row, "occurred_at")?,
@@ -53,6 +54,7 @@ fn episode(row: &AnyRow, practice: OdsCode) -> Result<Episode, StoreError> {
         escalated_to: escalated_to.as_deref().map(uuid).transpose()?,
         follow_up: row.try_get::<i64, _>("follow_up")? != 0,
         note: row.try_get("note")?,
+        offer_id: offer_id.as_deref().map(uuid).transpose()?,
     })
 }
 

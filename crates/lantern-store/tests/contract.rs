@@ -79,6 +79,7 @@ async fn valid(store: &Store, seed: &Seed, input: &EpisodeInput) -> Episode {
         practice: &seed.practice,
         services: &settings.services,
         staff: &settings.staff,
+        offers: &settings.offers,
         now: Timestamp::now(),
     };
     input.validate(&ctx).expect("valid input")
@@ -164,6 +165,16 @@ async fn a_new_episode_is_answered_as_it_reads_back(store: Store) {
     busy.follow_up = true;
     busy.outcome = "escalated".into();
     busy.escalated_to = Some(seed.staff[1].id.to_string());
+    // Part of a support offer: the offer goes in with the episode and reads back with it.
+    let drop_in = lantern_core::offer::OfferDraft {
+        kind: "drop_in_session".into(),
+        title: "NHS App drop-in".into(),
+        started_on: "2026-01-01".into(),
+        run_by_name: Some("Reception team".into()),
+        ..lantern_core::offer::OfferDraft::default()
+    };
+    let offer = store.create_offer(&seed.practice, &drop_in, &actor).await.expect("offer");
+    busy.offer_id = Some(offer.id.to_string());
     inputs.push(busy);
     let mut bare = input(&seed, 1, "nhs_app", "2026-01-01T00:00:00Z");
     bare.note = None;

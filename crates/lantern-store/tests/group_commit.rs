@@ -58,6 +58,7 @@ async fn episode(store: &Store, code: &OdsCode, helper: Uuid, note: &str) -> Epi
         practice: code,
         services: &settings.services,
         staff: &settings.staff,
+        offers: &settings.offers,
         now: Timestamp::now(),
     };
     input.validate(&ctx).expect("valid input")

@@ -1,13 +1,15 @@
-//! The support offer register and episodes naming an offer, on both backends.
+//! The support offer register and episodes naming an offer, on both backends: the offer goes in with
+//! the episode's own write (alone, keyed, batched, imported), an edit corrects it, and its help is summed.
 
 use jiff::Timestamp;
 use lantern_core::audit::Actor;
-use lantern_core::episode::{EpisodeInput, PracticeContext};
+use lantern_core::episode::{Episode, EpisodeInput, PracticeContext};
 use lantern_core::ods::OdsCode;
 use lantern_core::offer::{Mode, OfferDraft, OfferKind, RunBy};
 use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
-use lantern_store::{AuditFilter, Store, StoreError};
+use lantern_core::submission::SubmissionKey;
+use lantern_store::{AuditFilter, ImportRow, Store, StoreError};
 use uuid::Uuid;
 
 use lantern_store::contract;
@@ -15,7 +17,7 @@ use lantern_store::contract;
 contract!(
     offers_are_created_edited_and_ended_with_their_audit,
     offers_refuse_bad_drafts_and_other_practices,
-    episodes_name_an_offer_of_their_own_practice_and_its_help_is_summed,
+    episodes_name_an_offer_in_their_own_writes_and_its_help_is_summed,
 );
 
 fn actor() -> Actor {
@@ -136,7 +138,7 @@ async fn offers_refuse_bad_drafts_and_other_practices(store: Store) {
     assert_eq!(audit.iter().filter(|r| r.action.starts_with("offer.")).count(), 1, "only the one create");
 }
 
-async fn episodes_name_an_offer_of_their_own_practice_and_its_help_is_summed(store: Store) {
+async fn episodes_name_an_offer_in_their_own_writes_and_its_help_is_summed(store: Store) {
     let (code, staff) = practice(&store, "A81001").await;
     let (other, other_staff) = practice(&store, "B82002").await;
     let offer = store.create_offer(&code, &drop_in(&staff[0]), &actor()).await.expect("create");
@@ -146,72 +148,102 @@ async fn episodes_name_an_offer_of_their_own_practice_and_its_help_is_summed(sto
         practice: &code,
         services: &settings.services,
         staff: &settings.staff,
+        offers: &settings.offers,
         now: Timestamp::now(),
     };
-    let mut episodes = Vec::new();
-    for (minutes, helpers, when) in [
-        (10, vec![staff[0].id], "2026-04-07T10:00:00Z"),
-        (15, vec![staff[0].id, staff[1].id], "2026-04-14T10:00:00Z"),
-        (20, vec![staff[1].id], "2026-05-05T10:00:00Z"),
-        (30, vec![staff[1].id], "2026-05-12T10:00:00Z"),
-    ] {
-        let input = EpisodeInput {
-            occurred_at: Some(when.into()),
-            practice: code.to_string(),
-            helpers: helpers.iter().map(Uuid::to_string).collect(),
-            duration_minutes: Some(minutes),
-            channel: "group".into(),
-            services: vec!["nhs_app".into()],
-            tasks: vec!["install_app".into()],
-            approach: "with".into(),
-            outcome: "resolved".into(),
-            ..EpisodeInput::default()
-        };
-        let episode = input.validate(&ctx).expect("valid");
-        episodes.push(store.create_episode(&episode, &actor()).await.expect("create").id);
+    let input = |minutes: i64, helpers: &[Uuid], when: &str, offer: Option<Uuid>| EpisodeInput {
+        occurred_at: Some(when.into()),
+        practice: code.to_string(),
+        helpers: helpers.iter().map(Uuid::to_string).collect(),
+        duration_minutes: Some(minutes),
+        channel: "group".into(),
+        services: vec!["nhs_app".into()],
+        tasks: vec!["install_app".into()],
+        approach: "with".into(),
+        outcome: "referred_out".into(),
+        offer_id: offer.map(|id| id.to_string()),
+        ..EpisodeInput::default()
+    };
+    let (asha, ben) = (staff[0].id, staff[1].id);
+    let inputs = [
+        input(10, &[asha], "2026-04-07T10:00:00Z", Some(offer.id)),
+        input(15, &[asha, ben], "2026-04-14T10:00:00Z", Some(offer.id)),
+        input(20, &[ben], "2026-05-05T10:00:00Z", Some(offer.id)),
+        input(30, &[ben], "2026-05-12T10:00:00Z", None),
+        input(25, &[asha], "2026-05-19T10:00:00Z", Some(offer.id)),
+    ];
+    let valid: Vec<Episode> = inputs.iter().map(|i| i.validate(&ctx).expect("valid")).collect();
+
+    // Another practice's offer, or help the day before the offer started, is refused by the field.
+    let theirs = EpisodeInput { offer_id: Some(elsewhere.id.to_string()), ..inputs[0].clone() };
+    let early_help = input(10, &[asha], "2026-04-06T10:00:00Z", Some(offer.id));
+    for refused in [theirs, early_help] {
+        let errors = refused.validate(&ctx).expect_err("refused");
+        assert!(errors.for_field("offer_id").is_some(), "{errors}");
     }
-    assert_eq!(store.episode_offer(episodes[0]).await.expect("read"), None);
-    for id in &episodes[..3] {
-        store.set_episode_offer(*id, Some(offer.id), &actor()).await.expect("name the offer");
+
+    // Each through its own write: alone, with a submission key, two in one batch (one multi-row
+    // insert), and an import. Each answers with what a read finds, offer included.
+    let mut records = vec![store.create_episode(&valid[0], &actor()).await.expect("create")];
+    let key = SubmissionKey::new("account-1", "key-1", &inputs[1]).expect("key");
+    records.push(store.create_episode_once(&valid[1], &actor(), &key).await.expect("keyed").record);
+    let batch: Vec<_> = valid[2..4]
+        .iter()
+        .map(|episode| {
+            let (store, episode) = (store.clone(), episode.clone());
+            tokio::spawn(async move { store.create_episode(&episode, &actor()).await })
+        })
+        .collect();
+    for handle in batch {
+        records.push(handle.await.expect("task").expect("create"));
     }
-    assert_eq!(store.episode_offer(episodes[0]).await.expect("read"), Some(offer.id));
-    let wrong = store.set_episode_offer(episodes[3], Some(elsewhere.id), &actor()).await;
-    assert!(matches!(wrong, Err(StoreError::Invalid(_))), "{wrong:?}");
-    assert_eq!(store.episode_offer(episodes[3]).await.expect("read"), None);
-
-    // An edit keeps the episode's offer; a deleted episode's help no longer counts, and it cannot be named.
-    let mut edited = store.episode(episodes[0]).await.expect("read").episode;
-    edited.duration_minutes = 12;
-    store.update_episode(episodes[0], None, &edited, &actor()).await.expect("edit");
-    assert_eq!(store.episode_offer(episodes[0]).await.expect("read"), Some(offer.id));
-    store.delete_episode(episodes[2], "Logged twice", &actor()).await.expect("delete");
-    assert!(matches!(
-        store.set_episode_offer(episodes[2], None, &actor()).await,
-        Err(StoreError::Conflict(_))
-    ));
-
-    // Episodes 1 (12 min, Asha) and 2 (15 min, Asha and Ben) remain: 27 minutes, 27 of Asha's, 15 of Ben's.
-    let help = store.offer_help(offer.id, None).await.expect("help");
-    assert_eq!((help.episodes, help.minutes), (2, 27));
-    assert_eq!(help.helper_minutes, [(staff[0].id, 27), (staff[1].id, 15)]);
-    let named: Vec<Uuid> =
-        store.offer_episodes(offer.id, None).await.expect("episodes").iter().map(|r| r.id).collect();
-    assert_eq!(named, [episodes[0], episodes[1]], "the same episodes, oldest first");
-    // Only help before 10 April: episode 1.
-    let early =
-        store.offer_help(offer.id, Some("2026-04-10T00:00:00Z".parse().expect("time"))).await.expect("help");
-    assert_eq!((early.episodes, early.minutes), (1, 12));
-
-    // Taking the offer off an episode is audited like naming it.
-    store.set_episode_offer(episodes[1], None, &actor()).await.expect("clear");
+    let row = ImportRow { line: 2, id: Some(Uuid::now_v7()), episode: valid[4].clone() };
+    store.import_episodes(std::slice::from_ref(&row), &actor()).await.expect("import");
+    records.push(store.episode(row.id.expect("id")).await.expect("read"));
+    for (n, record) in records.iter().enumerate() {
+        assert_eq!(store.episode(record.id).await.expect("read"), *record, "episode {n}");
+        assert_eq!(record.episode.offer_id, valid[n].offer_id, "episode {n}");
+    }
+    let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
     let filter = AuditFilter {
-        record_id: Some(episodes[1].to_string()),
-        action: Some("episode.offer".into()),
+        record_id: Some(ids[0].to_string()),
+        action: Some("episode.create".into()),
+        ..AuditFilter::default()
+    };
+    let created = store.audit_records(&filter, 10).await.expect("audit");
+    assert!(created[0].after.as_deref().is_some_and(|a| a.contains(&offer.id.to_string())), "{created:?}");
+
+    // An edit keeps the offer unless it changes it; a deleted episode's help no longer counts.
+    let edited = Episode { duration_minutes: 12, ..valid[0].clone() };
+    store.update_episode(ids[0], None, &edited, &actor()).await.expect("edit");
+    assert_eq!(store.episode(ids[0]).await.expect("read").episode.offer_id, Some(offer.id));
+    store.delete_episode(ids[2], "Logged twice", &actor()).await.expect("delete");
+    // A mistaken offer is corrected by an edit: a new version, the old one kept, both in the audit trail.
+    let corrected = Episode { offer_id: None, ..valid[1].clone() };
+    store.update_episode(ids[1], Some(1), &corrected, &actor()).await.expect("correct");
+    let history = store.episode_history(ids[1]).await.expect("history");
+    let offers: Vec<Option<Uuid>> = history.iter().map(|v| v.episode.offer_id).collect();
+    assert_eq!(offers, [Some(offer.id), None]);
+    let filter = AuditFilter {
+        record_id: Some(ids[1].to_string()),
+        action: Some("episode.edit".into()),
         ..AuditFilter::default()
     };
     let trail = store.audit_records(&filter, 10).await.expect("audit");
-    assert_eq!(trail.len(), 2);
-    assert!(trail.iter().any(|r| r.after.as_deref() == Some(r#"{"offer":null}"#)));
-    assert_eq!(store.offer_help(offer.id, None).await.expect("help").minutes, 12);
+    assert_eq!(trail.len(), 1);
+    assert!(trail[0].before.as_deref().is_some_and(|b| b.contains(&offer.id.to_string())));
+    assert!(trail[0].after.as_deref().is_some_and(|a| a.contains(r#""offer_id":null"#)), "{trail:?}");
+
+    // Episodes 0 (12 min, Asha) and 4 (25 min, Asha) remain the offer's: 37 minutes, all Asha's.
+    let help = store.offer_help(offer.id, None).await.expect("help");
+    assert_eq!((help.episodes, help.minutes), (2, 37));
+    assert_eq!(help.helper_minutes, [(asha, 37)]);
+    let named: Vec<Uuid> =
+        store.offer_episodes(offer.id, None).await.expect("episodes").iter().map(|r| r.id).collect();
+    assert_eq!(named, [ids[0], ids[4]], "the same episodes, oldest first");
+    // Only help before 10 April: episode 0.
+    let early =
+        store.offer_help(offer.id, Some("2026-04-10T00:00:00Z".parse().expect("time"))).await.expect("help");
+    assert_eq!((early.episodes, early.minutes), (1, 12));
     assert!(store.verify_audit().await.expect("read").is_ok());
 }

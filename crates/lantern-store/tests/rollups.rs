@@ -93,6 +93,7 @@ fn episode_at(rng: &mut rand_chacha::ChaCha8Rng, world: &World, second: i64) -> 
         escalated_to: None,
         follow_up: false,
         note: None,
+        offer_id: None,
     }
 }
 
@@ -293,6 +294,16 @@ async fn month_rollups_are_checked_and_repaired(db: TestDatabase) {
 async fn network_practices_equal_asking_each_practice(db: TestDatabase) {
     let world = world(&db).await;
     db.store.set_role_cost(&world.practices[0], "gp", 9_999, &actor()).await.expect("role cost");
+    for (title, started_on) in [("Posters", "2025-01-06"), ("Drop-in", "2026-04-07")] {
+        let draft = lantern_core::offer::OfferDraft {
+            kind: "drop_in_session".into(),
+            title: title.into(),
+            started_on: started_on.into(),
+            run_by_name: Some("Reception team".into()),
+            ..lantern_core::offer::OfferDraft::default()
+        };
+        db.store.create_offer(&world.practices[0], &draft, &actor()).await.expect("offer");
+    }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
     let episodes: Vec<Episode> = (0..150).map(|_| random_episode(&mut rng, &world)).collect();
     let rows: Vec<ImportRow> = episodes
@@ -311,6 +322,7 @@ async fn network_practices_equal_asking_each_practice(db: TestDatabase) {
         assert_eq!(got.settings.practice, settings.practice);
         assert_eq!(got.settings.services, settings.services);
         assert_eq!(got.settings.staff, settings.staff);
+        assert_eq!(got.settings.offers, settings.offers, "{code}'s offers, oldest start first");
         assert_eq!(got.costs, db.store.role_costs(code).await.expect("costs"));
         let own: Vec<Episode> = episodes.iter().filter(|e| e.practice == *code).cloned().collect();
         let mut tallies: BTreeMap<(Dimension, String), Tally> = BTreeMap::new();

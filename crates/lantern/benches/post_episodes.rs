@@ -323,6 +323,7 @@ async fn bench_store(dir: &Path, settings: &Settings, backend: Backend) -> Vec<M
                     practice: &practice,
                     services: &settings.services,
                     staff: &settings.staff,
+                    offers: &settings.offers,
                     now: Timestamp::now(),
                 };
                 let episode = input.validate(&ctx).map_err(|e| format!("{e:?}"))?;

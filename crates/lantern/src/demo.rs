@@ -3,7 +3,7 @@
 use crate::cli::DemoArgs;
 use anyhow::Context;
 use lantern_core::audit::Actor;
-use lantern_core::episode::PracticeContext;
+use lantern_core::episode::{EpisodeInput, PracticeContext};
 use lantern_core::simulator::{demo_pcn, simulate_episodes, SimulationParameters, SYNTHETIC_LABEL};
 use lantern_store::{ImportRow, Store};
 use rand::{RngCore, SeedableRng};
@@ -61,6 +61,8 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
             store.add_staff(member, &Actor::system("lantern demo")).await?;
         }
     }
+    // Before the episodes' settings are read, so the help given at the drop-in can name it.
+    let drop_in = crate::demo_uptake::register_offer(store, params).await?;
     let mut settings = Vec::new();
     for demo in &pcn.practices {
         settings.push(store.settings(&demo.practice.ods_code).await?);
@@ -76,10 +78,15 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
             practice: &practice.practice.ods_code,
             services: &practice.services,
             staff: &practice.staff,
+            offers: &practice.offers,
             now: params.after_end(),
         };
-        let episode =
+        let mut episode =
             input.validate(&ctx).with_context(|| format!("simulated episode {index} is invalid"))?;
+        if drop_in.holds(&episode) {
+            let at_drop_in = EpisodeInput { offer_id: Some(drop_in.offer.to_string()), ..input.clone() };
+            episode = at_drop_in.validate(&ctx).with_context(|| format!("simulated episode {index}"))?;
+        }
         let mut bytes = [0u8; 16];
         ids.fill_bytes(&mut bytes);
         let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
@@ -88,7 +95,7 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
     store.import_episodes(&rows, &Actor::system("lantern demo")).await?;
     arrange(store, params, &pcn).await?;
     crate::demo_uptake::seed(store, params).await?;
-    crate::demo_uptake::seed_offer(store, params).await?;
+    crate::demo_uptake::seed_offer_months(store, params).await?;
     crate::demo_observation::seed(store, params).await?;
     Ok(Seeded { created: true, episodes: rows.len() })
 }

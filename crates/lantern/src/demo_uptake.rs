@@ -3,12 +3,14 @@
 //! as a synthetic source.
 
 use lantern_core::audit::Actor;
+use lantern_core::episode::Episode;
 use lantern_core::ods::OdsCode;
 use lantern_core::offer::OfferDraft;
 use lantern_core::simulator::{
     demo_online_consultations, demo_pcn, demo_uptake, SimulationParameters, SYNTHETIC_LABEL,
 };
-use lantern_store::{EpisodeFilter, ImdRow, PomiBatch, ReferenceBatch, Store, UptakeName};
+use lantern_store::{ImdRow, PomiBatch, ReferenceBatch, Store, UptakeName};
+use rand::{RngCore, SeedableRng};
 
 pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Result<()> {
     let demo = demo_uptake(params, &demo_pcn(params));
@@ -40,22 +42,12 @@ pub async fn seed(store: &Store, params: &SimulationParameters) -> anyhow::Resul
     Ok(())
 }
 
-/// The demo's support offer: synthetic online consultation and appointment months with an effect built
-/// in at the first demo practice, an NHS App drop-in registered there from the month the effect starts, and the
-/// practice's face-to-face help on Tuesday mornings since then (the drop-in's hours) named as the offer's
-/// help. Returns the offer's id.
-pub async fn seed_offer(store: &Store, params: &SimulationParameters) -> anyhow::Result<uuid::Uuid> {
+/// The demo's support offer: an NHS App drop-in at the first demo practice from the month its synthetic
+/// online consultation months (see [`seed_offer_months`]) have an effect built in. Registered before the
+/// episodes are written, so the help given at it names it as it is logged: see [`DropIn::holds`].
+pub async fn register_offer(store: &Store, params: &SimulationParameters) -> anyhow::Result<DropIn> {
     let pcn = demo_pcn(params);
     let oc = demo_online_consultations(params, &pcn);
-    let actor = Actor::system("lantern demo");
-    let file = serde_json::json!({ "source": SYNTHETIC_LABEL });
-    store.import_oc(ReferenceBatch { rows: &oc.months, flags: &[], names: &[], file: &file }, &actor).await?;
-    store
-        .import_appointments(
-            ReferenceBatch { rows: &oc.appointments, flags: &[], names: &[], file: &file },
-            &actor,
-        )
-        .await?;
     let practice = OdsCode::parse(&oc.offer_practice)?;
     let staff = store.staff(&practice).await?;
     let champion = staff.iter().find(|m| m.active && m.role == "digital_champion");
@@ -69,26 +61,49 @@ pub async fn seed_offer(store: &Store, params: &SimulationParameters) -> anyhow:
         age_bands: vec!["65-74".into(), "75+".into()],
         groups: vec!["low_confidence".into()],
     };
-    let offer = store.create_offer(&practice, &draft, &actor).await?;
-    let from = oc.offer_start.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp();
-    let filter = EpisodeFilter { practices: vec![practice], from: Some(from), ..EpisodeFilter::default() };
-    let uk = jiff::tz::TimeZone::get(lantern_core::episode::PRACTICE_TIME_ZONE)?;
-    let drop_in = |record: &lantern_core::record::EpisodeRecord| {
-        let local = record.episode.occurred_at.to_zoned(uk.clone());
-        matches!(record.episode.channel.as_str(), "desk" | "kiosk")
+    // From the seed, like the episodes' ids: the same seed gives the same export, offer_id included.
+    let mut bytes = [0u8; 16];
+    rand_chacha::ChaCha8Rng::seed_from_u64(params.seed ^ 0x4f46_4645_5200_0000).fill_bytes(&mut bytes);
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
+    let offer = store.create_offer_with_id(&practice, id, &draft, &Actor::system("lantern demo")).await?;
+    Ok(DropIn {
+        offer: offer.id,
+        practice,
+        from: oc.offer_start.to_zoned(jiff::tz::TimeZone::UTC)?.timestamp(),
+    })
+}
+
+/// The demo's drop-in, and which simulated help was given at it.
+pub struct DropIn {
+    pub offer: uuid::Uuid,
+    practice: OdsCode,
+    from: jiff::Timestamp,
+}
+
+impl DropIn {
+    /// The practice's face-to-face help on Tuesday mornings (the drop-in's hours) since it started.
+    pub fn holds(&self, episode: &Episode) -> bool {
+        let Ok(uk) = jiff::tz::TimeZone::get(lantern_core::episode::PRACTICE_TIME_ZONE) else { return false };
+        let local = episode.occurred_at.to_zoned(uk);
+        episode.practice == self.practice
+            && episode.occurred_at >= self.from
+            && matches!(episode.channel.as_str(), "desk" | "kiosk")
             && local.weekday() == jiff::civil::Weekday::Tuesday
             && local.hour() < 12
-    };
-    let mut after = None;
-    loop {
-        let page = store.episodes_after(&filter, after.as_ref(), 500).await?;
-        for record in page.iter().filter(|r| drop_in(r)) {
-            store.set_episode_offer(record.id, Some(offer.id), &actor).await?;
-        }
-        match page.last() {
-            Some(last) if page.len() == 500 => after = Some(last.clone()),
-            _ => break,
-        }
     }
-    Ok(offer.id)
+}
+
+/// The synthetic online consultation months with the drop-in's effect built in.
+pub async fn seed_offer_months(store: &Store, params: &SimulationParameters) -> anyhow::Result<()> {
+    let oc = demo_online_consultations(params, &demo_pcn(params));
+    let actor = Actor::system("lantern demo");
+    let file = serde_json::json!({ "source": SYNTHETIC_LABEL });
+    store.import_oc(ReferenceBatch { rows: &oc.months, flags: &[], names: &[], file: &file }, &actor).await?;
+    store
+        .import_appointments(
+            ReferenceBatch { rows: &oc.appointments, flags: &[], names: &[], file: &file },
+            &actor,
+        )
+        .await?;
+    Ok(())
 }

@@ -112,6 +112,7 @@ async fn seed(db: &str) -> (String, String) {
         practice: &code,
         services: &settings.services,
         staff: &settings.staff,
+        offers: &settings.offers,
         now: Timestamp::now(),
     };
     // 30 + 45 + 25 = 100 minutes of the champion's time for the drop-in; the last is after the data ends.
@@ -131,11 +132,10 @@ async fn seed(db: &str) -> (String, String) {
             tasks: vec!["install_app".into()],
             approach: "with".into(),
             outcome: "resolved".into(),
+            offer_id: Some(offer.id.to_string()),
             ..EpisodeInput::default()
         };
-        let episode =
-            store.create_episode(&input.validate(&ctx).expect("valid"), &actor).await.expect("episode");
-        store.set_episode_offer(episode.id, Some(offer.id), &actor).await.expect("name the offer");
+        store.create_episode(&input.validate(&ctx).expect("valid"), &actor).await.expect("episode");
     }
     store.close().await;
     (offer.id.to_string(), early.id.to_string())

@@ -31,6 +31,7 @@ fn episode(
         escalated_to: None,
         follow_up: false,
         note: None,
+        offer_id: None,
     }
 }
 

@@ -121,6 +121,7 @@ mod tests {
             practice: &riverside.practice.ods_code,
             services: &services,
             staff: &riverside.staff,
+            offers: &[],
             now: params.after_end(),
         };
         let episodes: Vec<_> = simulate_episodes(&params, &pcn)

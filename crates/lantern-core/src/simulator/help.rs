@@ -239,6 +239,8 @@ impl PracticeModel {
             escalated_to,
             follow_up,
             note: note.map(str::to_owned),
+            // The simulator logs ad hoc help; the demo names its drop-in's help itself.
+            offer_id: None,
         }
     }
 

@@ -77,6 +77,7 @@ fn every_episode_validates_against_its_practice() {
             practice: &demo.practice.ods_code,
             services: &services[index],
             staff: &demo.staff,
+            offers: &[],
             now: params.after_end(),
         };
         if let Err(errors) = episode.validate(&ctx) {

@@ -25,11 +25,12 @@ pub enum Column {
     EscalatedTo,
     FollowUp,
     Note,
+    OfferId,
 }
 
 impl Column {
     /// Every column, in export order.
-    pub const ALL: [Column; 16] = [
+    pub const ALL: [Column; 17] = [
         Self::Id,
         Self::OccurredAt,
         Self::Practice,
@@ -46,6 +47,8 @@ impl Column {
         Self::EscalatedTo,
         Self::FollowUp,
         Self::Note,
+        // Last, so files written before episodes named an offer keep their columns where they were.
+        Self::OfferId,
     ];
 
     pub fn name(self) -> &'static str {
@@ -66,13 +69,17 @@ impl Column {
             Self::EscalatedTo => "escalated_to",
             Self::FollowUp => "follow_up",
             Self::Note => "note",
+            Self::OfferId => "offer_id",
         }
     }
 
     /// Whether the header must include the column. The optional ones are those whose every cell may be
     /// empty, so a file without them means the same as a file with them left blank.
     pub fn required(self) -> bool {
-        !matches!(self, Self::Id | Self::Barriers | Self::AgeBand | Self::EscalatedTo | Self::Note)
+        !matches!(
+            self,
+            Self::Id | Self::Barriers | Self::AgeBand | Self::EscalatedTo | Self::Note | Self::OfferId
+        )
     }
 
     fn from_name(name: &str) -> Option<Self> {
@@ -150,8 +157,9 @@ mod tests {
     fn export_order_is_accepted() {
         let names: Vec<_> = Column::ALL.iter().map(|c| c.name()).collect();
         let parsed = header(&names).expect("the export header is valid");
-        assert_eq!(parsed.width(), 16);
+        assert_eq!(parsed.width(), 17);
         assert_eq!(parsed.position(Column::Note), Some(15));
+        assert_eq!(parsed.position(Column::OfferId), Some(16));
     }
 
     #[test]

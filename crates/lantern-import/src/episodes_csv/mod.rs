@@ -27,6 +27,7 @@
 //! | `escalated_to` | no | staff id; required when the outcome is `escalated`, empty otherwise |
 //! | `follow_up` | yes | `yes`/`no` as for `carer_proxy` |
 //! | `note` | no | free text, no patient identifiers, may be empty |
+//! | `offer_id` | no | the practice's support offer the help was part of, running that day; may be empty |
 //!
 //! UK local time may also be written with a space (`2026-03-02 09:15`); it is converted to UTC using
 //! the Europe/London rules (BST in summer).

@@ -110,6 +110,7 @@ fn parse_row(
                     practice: &settings.practice.ods_code,
                     services: &settings.services,
                     staff: &settings.staff,
+                    offers: &settings.offers,
                     now,
                 };
                 // A file records help already given: leavers and services since switched off stay valid.
@@ -234,6 +235,7 @@ impl<'r> Cells<'r> {
             escalated_to: self.optional(Column::EscalatedTo),
             follow_up: self.yes_no(Column::FollowUp),
             note: self.optional(Column::Note),
+            offer_id: self.optional(Column::OfferId),
         }
     }
 }

@@ -59,7 +59,7 @@ fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
 }
 
 /// The cells of one row, in [`Column::ALL`] order, before formula neutralising.
-pub fn cells(record: &EpisodeRecord) -> [String; 16] {
+pub fn cells(record: &EpisodeRecord) -> [String; 17] {
     let e = &record.episode;
     let optional_id = |id: Option<Uuid>| id.map(|id| id.to_string()).unwrap_or_default();
     [
@@ -79,6 +79,7 @@ pub fn cells(record: &EpisodeRecord) -> [String; 16] {
         optional_id(e.escalated_to),
         yes_no(e.follow_up).to_owned(),
         e.note.clone().unwrap_or_default(),
+        optional_id(e.offer_id),
     ]
 }
 

@@ -229,11 +229,13 @@ pub async fn populate(store: &Store, f: &Fixture, bulk: usize) -> Populated {
             } else {
                 None
             },
+            offer_id: None,
         };
         let ctx = PracticeContext {
             practice: &practice.practice.ods_code,
             services: &practice.services,
             staff: &practice.staff,
+            offers: &practice.offers,
             now: Timestamp::now(),
         };
         let episode = input.validate(&ctx).unwrap_or_else(|e| panic!("episode {i} is valid: {e}"));

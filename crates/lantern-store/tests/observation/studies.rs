@@ -114,6 +114,7 @@ pub async fn episodes_are_read_for_the_logging_gap(store: Store) {
             escalated_to: None,
             follow_up: false,
             note: None,
+            offer_id: None,
         };
         let record = store.create_episode(&episode, &system).await.expect("episode");
         if deleted {

@@ -61,6 +61,7 @@ impl Form {
             escalated_to: self.one("escalated_to"),
             follow_up: self.flag("follow_up"),
             note: self.one("note"),
+            offer_id: self.one("offer_id"),
         };
         (input, duration_error)
     }

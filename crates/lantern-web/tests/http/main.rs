@@ -51,6 +51,7 @@ mod audit {
 mod common;
 mod effect {
     mod api;
+    mod logging;
     mod pages;
     mod seed;
 }

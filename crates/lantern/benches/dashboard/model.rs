@@ -303,6 +303,7 @@ impl SynthPractice {
             escalated_to,
             follow_up: rng.gen_bool(0.1),
             note,
+            offer_id: None,
         };
         (id, episode)
     }

@@ -12,7 +12,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::{tz::TimeZone, Timestamp};
 use lantern_core::access::Role;
-use lantern_core::episode::{local_time, EpisodeInput, PRACTICE_TIME_ZONE};
+use lantern_core::episode::{local_time, parse_occurred_at, EpisodeInput, PRACTICE_TIME_ZONE};
+use lantern_core::episode_offer;
 use lantern_core::ods::OdsCode;
 use lantern_core::record::EpisodeRecord;
 use lantern_core::taxonomy::{AGE_BANDS, APPROACHES, BARRIERS, CHANNELS, OUTCOMES, TASKS};
@@ -93,6 +94,8 @@ pub struct LogPage {
     duration: ChoiceGroup,
     duration_other: String,
     channels: ChoiceGroup,
+    /// The practice's offers running on the day of the help, "None" first; absent when none runs.
+    offers: Option<ChoiceGroup>,
     approaches: ChoiceGroup,
     outcomes: ChoiceGroup,
     escalated_to: ChoiceGroup,
@@ -277,6 +280,7 @@ impl PageContext {
                 std::slice::from_ref(&input.channel),
             )
             .with_error(error("channel").as_deref()),
+            offers: offer_choices(s, input).map(|g| g.with_error(error(episode_offer::FIELD).as_deref())),
             approaches: ChoiceGroup::from_vocabulary(
                 "approach",
                 "Approach",
@@ -351,8 +355,13 @@ impl PageContext {
         let services: Vec<String> = e.services.iter().map(|c| self.service_label(c)).collect();
         let tasks: Vec<&str> = e.tasks.iter().map(|t| TASKS.label(t)).collect();
         let helpers: Vec<String> = e.helpers.iter().map(|h| self.staff_name(h)).collect();
+        let offer = e
+            .offer_id
+            .and_then(|id| self.settings.offers.iter().find(|o| o.id == id))
+            .map(|o| format!(" Part of {}.", o.title))
+            .unwrap_or_default();
         format!(
-            "{} minutes helping with {} ({}), by {}, at {}.",
+            "{} minutes helping with {} ({}), by {}, at {}.{offer}",
             e.duration_minutes,
             services.join(", "),
             tasks.join(", ").to_lowercase(),
@@ -397,6 +406,35 @@ impl PageContext {
     }
 }
 
+/// The offers the help could have been part of: those running on its day (today while logging, the
+/// episode's day while editing, the typed day when one was typed), and the one already chosen even
+/// if it was not running then, so the form comes back as sent beside its error. None when the practice
+/// has no offer running, so the quick log shows nothing extra.
+fn offer_choices(s: &PracticeSettings, input: &EpisodeInput) -> Option<ChoiceGroup> {
+    let when =
+        input.occurred_at.as_deref().and_then(|t| parse_occurred_at(t).ok()).unwrap_or_else(Timestamp::now);
+    let day = local_time(when).date();
+    let chosen = input.offer_id.as_deref().map(str::trim).unwrap_or_default();
+    let offers: Vec<(String, String)> = s
+        .offers
+        .iter()
+        .filter(|o| o.practice == s.practice.ods_code && (o.running_on(day) || o.id.to_string() == chosen))
+        .map(|o| (o.id.to_string(), format!("{} ({})", o.title, o.kind.label())))
+        .collect();
+    if offers.is_empty() {
+        return None;
+    }
+    let options = std::iter::once((String::new(), "None".to_owned())).chain(offers);
+    let selected = [chosen.to_owned()];
+    Some(ChoiceGroup::new(
+        episode_offer::FIELD,
+        "Part of a support offer (optional)",
+        options,
+        &selected,
+        usize::MAX,
+    ))
+}
+
 fn usage(recent: &[EpisodeRecord]) -> (HashMap<String, usize>, HashMap<String, usize>) {
     let mut services = HashMap::new();
     let mut tasks = HashMap::new();
@@ -412,7 +450,7 @@ fn usage(recent: &[EpisodeRecord]) -> (HashMap<String, usize>, HashMap<String, u
 }
 
 /// The form's fields top to bottom: the error summary lists problems in the order a person meets them.
-const FORM_ORDER: [&str; 15] = [
+const FORM_ORDER: [&str; 16] = [
     "practice",
     "helpers",
     "second_helper",
@@ -421,6 +459,7 @@ const FORM_ORDER: [&str; 15] = [
     "duration_minutes",
     "duration_other",
     "channel",
+    "offer_id",
     "approach",
     "outcome",
     "escalated_to",

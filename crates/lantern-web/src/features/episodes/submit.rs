@@ -31,6 +31,7 @@ pub async fn validate(store: &Store, input: &EpisodeInput, mode: Mode) -> Result
         practice: &practice,
         services: &settings.services,
         staff: &settings.staff,
+        offers: &settings.offers,
         now: Timestamp::now(),
     };
     match mode {

@@ -134,6 +134,7 @@ pub async fn planted(app: &TestApp) -> (Offer, Offer) {
         practice: &code,
         services: &settings.services,
         staff: &settings.staff,
+        offers: &settings.offers,
         now: Timestamp::now(),
     };
     for (minutes, when) in [
@@ -152,11 +153,10 @@ pub async fn planted(app: &TestApp) -> (Offer, Offer) {
             tasks: vec!["install_app".into()],
             approach: "with".into(),
             outcome: "resolved".into(),
+            offer_id: Some(offer.id.to_string()),
             ..EpisodeInput::default()
         };
-        let episode =
-            store.create_episode(&input.validate(&ctx).expect("valid"), &actor()).await.expect("episode");
-        store.set_episode_offer(episode.id, Some(offer.id), &actor()).await.expect("name the offer");
+        store.create_episode(&input.validate(&ctx).expect("valid"), &actor()).await.expect("episode");
     }
     (offer, early)
 }
