@@ -93,7 +93,7 @@ impl DropIn {
     }
 }
 
-/// The synthetic online consultation months with the drop-in's effect built in.
+/// The synthetic online consultation and appointment months with the drop-in's effect built in.
 pub async fn seed_offer_months(store: &Store, params: &SimulationParameters) -> anyhow::Result<()> {
     let oc = demo_online_consultations(params, &demo_pcn(params));
     let actor = Actor::system("lantern demo");
