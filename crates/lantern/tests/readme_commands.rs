@@ -260,7 +260,12 @@ async fn walk(db: &str, restored: &str, backend: &str) {
     let crosstab = fixture("appointments/Practice_Level_Crosstab_handmade.csv");
     let mapping = fixture("appointments/Mapping_handmade.csv");
     let printed = walk.ok(&["import", "appointments", &crosstab, "--mapping", &mapping, "--database", db]);
-    assert!(printed.contains("practice-months: 6 new"), "{backend} import appointments: {printed}");
+    // The hand-made crosstab's practices are demo practices (Y999xx), whose synthetic months for
+    // October and November 2025 the demo above stored: the published layout replaces them.
+    assert!(
+        printed.contains("practice-months: 0 new, 6 updated"),
+        "{backend} import appointments: {printed}"
+    );
     assert!(printed.contains("practice-extracts: 3 new"), "{backend} import appointments: {printed}");
     let workbook = fixture("cbt/Cloud Based Telephony Publication Summary November 2025.sample.xlsx");
     let printed = walk.ok(&["import", "cbt", &workbook, "--database", db]);
