@@ -71,6 +71,9 @@ test.describe('manager', () => {
     await expect(page.locator('#headline')).not.toContainText('Cannot say');
     await expect(page.locator('svg.lantern-chart__svg polyline.lantern-chart__comparison').first()).toBeAttached();
     await expect(page.locator('#trend-table tbody tr').first()).toBeVisible();
+    // The second measure: the demo's synthetic appointments carry the offer's effect too.
+    await expect(page.locator('#appointment-methods')).toContainText('percentage points (95% interval');
+    await expect(page.locator('#appointment-table tbody tr').first()).toBeVisible();
     // The JSON the page links to says the same, figure for figure.
     const json = (await (await page.request.get(`/api/v1/offers/${offer.id}/effect`)).json()) as {
       effect: { difference_in_differences: { outcome: string; change?: number } };
