@@ -1,9 +1,9 @@
 //! Did an offer's start change the practice's online consultation submissions per 1,000 patients,
 //! beyond season, trend and matched peers, and what did each extra online user cost in logged staff
 //! time. Where appointment figures are held, the same question is asked of the share of appointments
-//! booked as video or online, against the same peers. The estimator and its rules are `lantern_core::effect`'s; this gathers the data from the store
-//! and says the answer in words. `lantern report effect`, the effect pages and the API all ask here, so
-//! they give the same figures.
+//! booked as video or online, against the same peers. The estimator and its rules are
+//! `lantern_core::effect`'s; this gathers the data from the store and says the answer in words.
+//! `lantern report effect`, the effect pages and the API all ask here, so they give the same figures.
 
 use jiff::civil::Date;
 use jiff::Timestamp;
