@@ -46,11 +46,11 @@ impl<R: Read> Read for LineTracker<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let read = buf.get(..n).unwrap_or_default();
-        for (i, &b) in read.iter().enumerate() {
-            match b {
-                b'\n' => self.newlines.push_back(self.offset + i as u64),
-                b'"' => self.quotes.push_back(self.offset + i as u64),
-                _ => {}
+        for i in memchr::memchr2_iter(b'\n', b'"', read) {
+            let at = self.offset + i as u64;
+            match read[i] {
+                b'\n' => self.newlines.push_back(at),
+                _ => self.quotes.push_back(at),
             }
         }
         self.offset += n as u64;
@@ -61,7 +61,7 @@ impl<R: Read> Read for LineTracker<R> {
 /// The line the record just read starts on.
 pub fn start_line<R: Read>(reader: &mut csv::Reader<LineTracker<R>>, record: &ByteRecord) -> u64 {
     let after = reader.position().clone();
-    let inside: usize = record.iter().map(|field| field.iter().filter(|&&b| b == b'\n').count()).sum();
+    let inside = memchr::memchr_iter(b'\n', record.as_slice()).count();
     let end = after.byte().saturating_sub(1);
     let mut own_line_end = after.byte() > 0 && reader.get_mut().newline_at(end);
     // A quote left open runs to the end of the file, taking its last line end into the cell: that

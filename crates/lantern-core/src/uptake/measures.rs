@@ -255,6 +255,23 @@ pub struct Sums {
 }
 
 impl UptakeCounts {
+    /// The sums these counts stand on: `from_sums(&counts.sums()) == counts`.
+    pub fn sums(&self) -> Sums {
+        let service =
+            |c: &ServiceCounts| (c.practices_switched_on, c.enabled, c.enabled_rated, c.uses, c.uses_rated);
+        Sums {
+            practices: self.practices,
+            patient_list_size: self.patient_list_size,
+            total_pat_enbld: self.total_pat_enbld,
+            enabled_rated: self.enabled_rated,
+            new_pat_enbld: self.new_pat_enbld,
+            total_use: self.total_use,
+            use_rated: self.use_rated,
+            services: [service(&self.appointments), service(&self.prescriptions), service(&self.record)],
+            practices_enabled_above_list: self.practices_enabled_above_list,
+        }
+    }
+
     pub fn from_sums(s: &Sums) -> Self {
         let service = |i: usize| {
             let (practices_switched_on, enabled, enabled_rated, uses, uses_rated) = s.services[i];
@@ -304,8 +321,12 @@ impl UnitUptake {
 
 /// The uptake table at `level`: one entry per unit and month in `rows`, ordered by month then code;
 /// with `code`, only that unit.
-pub fn tabulate(level: Level, rows: &[PracticeMonth], code: Option<&str>) -> Vec<UnitUptake> {
-    let mut units: BTreeMap<(&str, &str), UptakeCounts> = BTreeMap::new();
+pub fn tabulate<'a>(
+    level: Level,
+    rows: impl IntoIterator<Item = &'a PracticeMonth>,
+    code: Option<&str>,
+) -> Vec<UnitUptake> {
+    let mut units: BTreeMap<(&'a str, &'a str), UptakeCounts> = BTreeMap::new();
     for row in rows {
         let Some(unit) = level.unit(row) else { continue };
         if code.is_some_and(|c| !c.eq_ignore_ascii_case(unit)) {

@@ -146,3 +146,19 @@ fn counts_below_zero_and_unknown_statuses_are_kept_out_of_sums_and_rates() {
     assert_eq!(e.counts.appointments.practices_switched_on, 1);
     assert_eq!(e.counts.practices_enabled_above_list, 0);
 }
+
+/// The store keeps a unit's sums and rebuilds its counts from them: nothing may be lost on the way,
+/// blank counts and a practice above its list included.
+#[test]
+fn counts_rebuilt_from_their_sums_are_the_same_counts() {
+    let rows = [
+        month("A", "00C", 1_000, Some(300), Some(200)),
+        month("B", "00C", 3_000, Some(3_100), None),
+        month("C", "00D", 2_000, None, Some(50)),
+    ];
+    for level in [Level::England, Level::Region, Level::Ccg, Level::Practice] {
+        for unit in tabulate(level, &rows, None) {
+            assert_eq!(UptakeCounts::from_sums(&unit.counts.sums()), unit.counts, "{level:?} {}", unit.code);
+        }
+    }
+}

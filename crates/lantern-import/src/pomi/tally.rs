@@ -7,8 +7,9 @@ use crate::reference::FLAG_EXAMPLES;
 use lantern_core::ods::OdsCode;
 use lantern_core::uptake::{quirks, OrgKind, PomiField, PomiValues, PracticeMonth, QuirkKind};
 use lantern_store::{UptakeFlag, UptakeName};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Distinct strings, each stored once and named by a small number.
 #[derive(Debug, Default)]
@@ -116,7 +117,7 @@ impl Tally {
             texts: Interner::default(),
             practices: Interner::default(),
             periods: Interner::default(),
-            months: HashMap::new(),
+            months: HashMap::default(),
             names: Vec::new(),
         }
     }
@@ -126,7 +127,7 @@ impl Tally {
         let names = match self.names.iter().position(|(k, _)| *k == kind) {
             Some(i) => &mut self.names[i].1,
             None => {
-                self.names.push((kind, HashMap::new()));
+                self.names.push((kind, HashMap::default()));
                 let last = self.names.len() - 1;
                 &mut self.names[last].1
             }

@@ -3,7 +3,7 @@
 //! same file twice changes nothing; a row whose content differs replaces the stored one, with its flags.
 
 use super::reference::batch::{insert_flags, insert_rows, upsert_names};
-use super::totals::refresh_totals;
+use super::totals::write_totals;
 use super::{bind_month, pomi_columns, practice_month, UptakeFlag, UptakeName};
 use crate::audit::append;
 use crate::{Store, StoreError};
@@ -49,13 +49,15 @@ impl Store {
     ) -> Result<UptakeWriteSummary, StoreError> {
         let mut w = self.begin_write().await?;
         let periods: BTreeSet<&str> = batch.months.iter().map(|m| m.period.as_str()).collect();
-        let stored = stored_months(&mut w.tx, &periods).await?;
+        let held = months_of_periods(&mut w.tx, &periods.into_iter().collect::<Vec<_>>()).await?;
+        let stored: HashMap<(&str, &str), &PracticeMonth> =
+            held.iter().map(|m| ((m.period.as_str(), m.practice.as_str()), m)).collect();
         let mut summary = UptakeWriteSummary::default();
         let mut changed: Vec<&PracticeMonth> = Vec::new();
         for month in batch.months {
-            match stored.get(&(month.period.clone(), month.practice.clone())) {
+            match stored.get(&(month.period.as_str(), month.practice.as_str())) {
                 None => summary.created += 1,
-                Some(old) if old == month => {
+                Some(&old) if old == month => {
                     summary.unchanged += 1;
                     continue;
                 }
@@ -89,8 +91,18 @@ impl Store {
             .collect();
         insert_flags(&mut w.tx, self.backend, &flags, true).await?;
         upsert_names(&mut w.tx, self.backend, batch.names).await?;
+        // The touched months' totals, from what they hold now: the file's practice-months, and the
+        // ones stored before that the file did not name.
         let touched: BTreeSet<&str> = changed.iter().map(|m| m.period.as_str()).collect();
-        refresh_totals(&mut w.tx, &touched.into_iter().collect::<Vec<_>>()).await?;
+        let now: Vec<&PracticeMonth> = held
+            .iter()
+            .filter(|m| {
+                touched.contains(m.period.as_str())
+                    && !written.contains(&(m.period.as_str(), m.practice.as_str()))
+            })
+            .chain(changed.iter().copied())
+            .collect();
+        write_totals(&mut w.tx, self.backend, &touched.into_iter().collect::<Vec<_>>(), &now).await?;
         let detail = serde_json::json!({ "file": batch.file, "stored": summary });
         append(&mut w.tx, self.backend, AuditEntry::new(actor, "import.pomi").after(&detail)).await?;
         w.commit().await?;
@@ -159,11 +171,12 @@ impl Store {
     }
 }
 
-async fn stored_months(
+/// Every practice-month stored for `periods`.
+pub(super) async fn months_of_periods(
     tx: &mut Transaction<'static, Any>,
-    periods: &BTreeSet<&str>,
-) -> Result<HashMap<(String, String), PracticeMonth>, StoreError> {
-    let mut stored = HashMap::new();
+    periods: &[&str],
+) -> Result<Vec<PracticeMonth>, StoreError> {
+    let mut months = Vec::new();
     let columns = pomi_columns().join(", ");
     for period in periods {
         let rows = sqlx::query(&format!("SELECT {columns} FROM uptake_pomi WHERE period = $1"))
@@ -171,9 +184,8 @@ async fn stored_months(
             .fetch_all(&mut **tx)
             .await?;
         for row in &rows {
-            let month = practice_month(row)?;
-            stored.insert((month.period.clone(), month.practice.clone()), month);
+            months.push(practice_month(row)?);
         }
     }
-    Ok(stored)
+    Ok(months)
 }
