@@ -275,3 +275,60 @@ async fn broken_invariants_and_quirks_are_flagged_and_kept() {
     let sub_icbs = db.store.uptake_names("sub_icb").await.expect("names");
     assert_eq!(sub_icbs.get("04C").map(String::as_str), Some("NHS LLR ICB - 04C"));
 }
+
+/// A long-format file of `practices` whole practice-months in April 2018 (every field given; the list
+/// size is 1,000 + the practice's number), with `tail` appended after them.
+fn long_file(practices: usize, tail: &str) -> String {
+    let mut text = String::from(
+        "report_period_end,region_code,region_name,ccg_code,ccg_name,practice_code,practice_name,\
+         system_supplier,field,value\n",
+    );
+    for n in 0..practices {
+        for field in PomiField::ALL {
+            let value = if field == PomiField::PatientListSize { 1_000 + n } else { 2 };
+            text.push_str(&format!(
+                "30APR2018,Y54,NORTH,02N,A CCG,A{n:05},A SURGERY,TPP,{},{value}\n",
+                field.name()
+            ));
+        }
+    }
+    text.push_str(tail);
+    text
+}
+
+/// Whole practice-months are stored while the rest of the file is still being read. A problem on the
+/// last line, found long after thousands of them were handed to the store, must still leave nothing
+/// stored, on either backend; the same file without it then imports whole.
+#[tokio::test]
+async fn a_problem_after_practice_months_were_stored_rolls_every_one_back() {
+    let practices = 3_000;
+    // The last row gives the first practice-month's list size again: a field repeated.
+    let repeated = "30APR2018,Y54,NORTH,02N,A CCG,A00000,A SURGERY,TPP,patient_list_size,7\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (bad, good) = (dir.path().join("bad.csv"), dir.path().join("good.csv"));
+    std::fs::write(&bad, long_file(practices, repeated)).expect("write");
+    std::fs::write(&good, long_file(practices, "")).expect("write");
+    let mut stores = vec![testing::sqlite().await];
+    stores.extend(testing::postgres().await);
+    for db in stores {
+        let error = import_pomi_file(&db.store, &bad, &actor()).await.expect_err("refused");
+        let PomiError::Invalid(errors) = &error else { panic!("{error}") };
+        let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        let last_line = practices * 13 + 2;
+        assert!(
+            listed[0].starts_with(&format!("line {last_line}, column field: A00000 already has")),
+            "{listed:?}"
+        );
+        assert_eq!(db.store.uptake_row_counts().await.expect("counts"), Default::default());
+        let audit = db.store.audit_records(&lantern_store::AuditFilter::default(), 10).await.expect("audit");
+        assert!(audit.iter().all(|r| r.action != "import.pomi"));
+
+        let report = import_pomi_file(&db.store, &good, &actor()).await.expect("imports");
+        assert_eq!(report.stored.created, practices as u64);
+        let months = db.store.uptake_months(Some("2018-04"), None).await.expect("months");
+        assert_eq!(months.len(), practices);
+        let list: i64 = months.iter().map(|m| m.values.get(PomiField::PatientListSize).unwrap_or(0)).sum();
+        assert_eq!(list, (0..practices as i64).map(|n| 1_000 + n).sum::<i64>());
+    }
+}

@@ -55,7 +55,7 @@ pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;
 pub use submissions::Submitted;
 pub use uptake::{
-    AccessRowCounts, AppointmentShare, ImdRow, PomiBatch, ReferenceBatch, ReferenceRowCounts,
+    AccessRowCounts, AppointmentShare, ImdRow, PomiBatch, PomiImport, ReferenceBatch, ReferenceRowCounts,
     RegistrationRow, UptakeFlag, UptakeName, UptakeRowCounts, UptakeWriteSummary,
 };
 

@@ -13,13 +13,7 @@ pub use lantern_web::uptake::ATTRIBUTION;
 
 pub async fn import_pomi(store: &Store, file: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    let path = file.to_owned();
-    // Reading is CPU-bound; off the async workers so the runtime stays responsive.
-    let read = tokio::task::spawn_blocking(move || lantern_import::pomi::read_pomi_file(&path))
-        .await
-        .context("the reader stopped")?
-        .with_context(|| format!("nothing was imported from {}", file.display()))?;
-    let report = lantern_import::pomi::store_pomi(store, &read, &Actor::system("lantern import"))
+    let report = lantern_import::pomi::import_pomi_file(store, file, &Actor::system("lantern import"))
         .await
         .with_context(|| format!("nothing was imported from {}", file.display()))?;
     print!("{}: POMI\n{report}", file.display());

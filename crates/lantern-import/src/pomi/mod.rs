@@ -31,12 +31,13 @@ mod header;
 mod read;
 mod tally;
 
-pub use read::tally_pomi;
-pub use tally::{PomiFile, PomiStats};
+pub use read::{tally_pomi, tally_pomi_taking, Taker};
+pub use tally::{PomiFile, PomiStats, Tally};
 
 use crate::episodes_csv::ImportErrors;
 use crate::published::{with_table, SourceError};
 use lantern_core::audit::Actor;
+use lantern_core::uptake::PracticeMonth;
 use lantern_store::{PomiBatch, Store, StoreError, UptakeWriteSummary};
 use std::fmt;
 use std::io::Read;
@@ -88,9 +89,40 @@ pub async fn store_pomi(store: &Store, file: &PomiFile, actor: &Actor) -> Result
 }
 
 /// Reads, checks and stores the POMI file at `path`: all of it or, when anything is wrong, none of it.
+///
+/// Storing overlaps reading: a blocking thread reads and checks the file (see [`read_pomi_file`]) and
+/// hands over each practice-month as soon as it is whole, which this task writes into one open
+/// transaction; the rest, the flags, names and totals follow once the whole file has been read. A
+/// problem anywhere in the file drops the transaction, so nothing is stored. Storing after reading
+/// took the national file from about 0.6 s to 1 s.
 pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Result<PomiReport, PomiError> {
-    let file = read_pomi_file(path)?;
-    store_pomi(store, &file, actor).await
+    let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<PracticeMonth>>(4);
+    let owned = path.to_owned();
+    let reading = tokio::task::spawn_blocking(move || {
+        let take = move |months| send.blocking_send(months).is_ok();
+        with_table(&owned, |input| tally_pomi_taking(input, Some(&take)).map(Tally::finish))
+    });
+    let stored = async {
+        let mut import = store.begin_pomi_import().await?;
+        while let Some(months) = receive.recv().await {
+            import.add(months).await?;
+        }
+        Ok::<_, StoreError>(import)
+    }
+    .await;
+    // Stops the reader if storing failed part-way.
+    drop(receive);
+    let read = match reading.await {
+        Ok(read) => read,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    };
+    // A store failure cut the reading short, so it is the reason, whatever the reader made of the rest.
+    let mut import = stored?;
+    let file = read??;
+    let detail = serde_json::to_value(&file.stats).unwrap_or_default();
+    import.add(file.months).await?;
+    let stored = import.finish(&file.flags, &file.names, &detail, actor).await?;
+    Ok(PomiReport { stats: file.stats, stored })
 }
 
 /// The summary printed after an import: rows read, practices, periods, what was stored, and flags by

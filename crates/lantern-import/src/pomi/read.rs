@@ -3,17 +3,24 @@
 //! row is checked even after a bad one, so the whole list of problems comes back in one go.
 
 use super::header::Header;
-use super::tally::{Placement, Tally};
+use super::tally::{MonthKey, Placement, Tally};
 use crate::dates::{month_of, parse_date, DATE_FORMATS};
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::published::{csv_reader, start_line};
 use csv::ByteRecord;
 use lantern_core::ods::OdsCode;
-use lantern_core::uptake::PomiField;
+use lantern_core::uptake::{PomiField, PracticeMonth};
 use std::io::Read;
 
 /// Records handed from the reading thread to the checking thread at a time.
 const BATCH: usize = 2_048;
+
+/// Whole practice-months handed to the store at a time: a few statements' worth.
+const WHOLE_BATCH: usize = 1_024;
+
+/// Takes whole practice-months while the file is still being read; false when the taker has stopped
+/// (the store failed), which stops the reading.
+pub type Taker<'t> = &'t (dyn Fn(Vec<PracticeMonth>) -> bool + Sync);
 
 /// A batch of records with the line each starts on; only the first `filled` are this batch's.
 struct Batch {
@@ -29,6 +36,14 @@ struct Batch {
 /// same order and with the same lines as when one thread did both. Batches are reused, so the
 /// memory held stays a few batches of records.
 pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
+    tally_pomi_taking(input, None)
+}
+
+/// As [`tally_pomi`], handing each practice-month to `take` as soon as it is whole (all 13 fields
+/// given), in batches, so that it can be stored while the rest of the file is read; the tally keeps
+/// the rest for [`Tally::finish`]. Nothing more is handed over once a problem is found: the file
+/// will be refused, and whatever was taken rolled back.
+pub fn tally_pomi_taking<R: Read>(input: R, take: Option<Taker<'_>>) -> Result<Tally, ImportErrors> {
     let mut reader = csv_reader(input);
     let mut record = ByteRecord::new();
     let header = match reader.read_byte_record(&mut record) {
@@ -46,16 +61,33 @@ pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
             let mut tally = Tally::new(header.org_kind);
             let mut cache = Cache::default();
             let mut errors = ImportErrors::default();
+            let mut whole = Vec::new();
             for batch in to_check {
                 let rows = batch.records.iter().zip(&batch.lines).take(batch.filled);
                 for (record, &line) in rows {
                     tally.rows_read += 1;
-                    if let Err(row_errors) = add_row(&mut tally, header, record, line, &mut cache) {
-                        row_errors.into_iter().for_each(|e| errors.push(e));
+                    match add_row(&mut tally, header, record, line, &mut cache) {
+                        Ok(Some(key)) if take.is_some() && errors.is_empty() => {
+                            whole.extend(tally.take_whole(key));
+                        }
+                        Ok(_) => {}
+                        Err(row_errors) => row_errors.into_iter().for_each(|e| errors.push(e)),
                     }
                 }
                 // The reader may have finished already; then the batch is simply dropped.
                 let _ = empty.send(batch);
+                if !errors.is_empty() {
+                    whole.clear();
+                }
+                if let Some(take) = take.filter(|_| whole.len() >= WHOLE_BATCH) {
+                    if !take(std::mem::take(&mut whole)) {
+                        // Dropping `to_check` stops the reader at its next hand-over.
+                        return (tally, errors);
+                    }
+                }
+            }
+            if let Some(take) = take.filter(|_| !whole.is_empty() && errors.is_empty()) {
+                take(whole);
             }
             (tally, errors)
         });
@@ -143,13 +175,14 @@ impl<'r> Row<'r> {
     }
 }
 
+/// Checks one row and adds it to the tally; names its practice-month when the row made it whole.
 fn add_row(
     tally: &mut Tally,
     header: &Header,
     record: &ByteRecord,
     line: u64,
     cache: &mut Cache,
-) -> Result<(), Vec<RowError>> {
+) -> Result<Option<MonthKey>, Vec<RowError>> {
     if record.len() != header.width {
         let message = format!(
             "This row has {} fields but the header has {}; look for a missing or extra comma or an unclosed quote",

@@ -65,7 +65,17 @@ struct MonthTally {
     /// Bit per [`PomiField`] index: the file gave that field (possibly blank).
     given: u16,
     meta: Meta,
+    /// Handed to the store as soon as it was whole (see [`Tally::take_whole`]): left out of
+    /// [`Tally::finish`]'s practice-months, still in its flags and counts.
+    taken: bool,
 }
+
+/// Every field given: no later row can change the practice-month without the file being refused.
+const WHOLE: u16 = (1 << PomiField::COUNT) - 1;
+
+/// A practice-month in the tally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthKey(u32, u32);
 
 /// Code → (month the name was seen in, name).
 type NamesSeen = HashMap<String, (String, String)>;
@@ -144,8 +154,9 @@ impl Tally {
         }
     }
 
-    /// Adds one row's value to its practice-month. A row that disagrees with the practice-month's
-    /// earlier rows about where the practice sits, or repeats a field, is refused.
+    /// Adds one row's value to its practice-month, and names the practice-month when this row made it
+    /// whole (every field given). A row that disagrees with the practice-month's earlier rows about
+    /// where the practice sits, or repeats a field, is refused.
     pub fn add(
         &mut self,
         practice: &OdsCode,
@@ -153,7 +164,7 @@ impl Tally {
         line: u64,
         at: Placement<'_>,
         (field, value): (PomiField, Option<i64>),
-    ) -> Result<(), (Column, String)> {
+    ) -> Result<Option<MonthKey>, (Column, String)> {
         let key = (self.periods.id(period), self.practices.id(practice.as_str()));
         let meta = Meta {
             supplier: self.texts.id(at.supplier),
@@ -167,6 +178,7 @@ impl Tally {
             values: PomiValues::default(),
             given: 0,
             meta,
+            taken: false,
         });
         if month.meta != meta {
             let (column, old, new) = [
@@ -203,10 +215,33 @@ impl Tally {
         month.given |= bit;
         month.lines[field.index()] = line;
         month.values.set(field, value);
-        Ok(())
+        Ok((month.given == WHOLE).then_some(MonthKey(key.0, key.1)))
     }
 
-    /// The practice-months (ordered by month, then practice), their flags, names and the file's stats.
+    /// The whole practice-month `key`, to store before the file has been read to the end. Any later
+    /// row for it repeats a field or disagrees, which refuses the file (and so rolls the store back).
+    pub fn take_whole(&mut self, key: MonthKey) -> Option<PracticeMonth> {
+        let month = self.months.get_mut(&(key.0, key.1)).filter(|m| m.given == WHOLE && !m.taken)?;
+        month.taken = true;
+        let month = month.clone();
+        Some(self.practice_month((key.0, key.1), &month))
+    }
+
+    fn practice_month(&self, (period, practice): (u32, u32), month: &MonthTally) -> PracticeMonth {
+        PracticeMonth {
+            practice: self.practices.text(practice).to_owned(),
+            period: self.periods.text(period).to_owned(),
+            supplier: self.texts.text(month.meta.supplier).to_owned(),
+            region: self.texts.text(month.meta.region).to_owned(),
+            org_kind: self.org_kind,
+            org: self.texts.text(month.meta.org).to_owned(),
+            icb: month.meta.icb.map(|icb| self.texts.text(icb).to_owned()),
+            values: month.values,
+        }
+    }
+
+    /// The practice-months not taken (ordered by month, then practice), the flags of all of them, the
+    /// names and the file's stats (which count the taken ones too).
     pub fn finish(self) -> PomiFile {
         let mut months = Vec::with_capacity(self.months.len());
         let mut flags = Vec::new();
@@ -218,8 +253,11 @@ impl Tally {
             practice_months: self.months.len() as u64,
             ..PomiStats::default()
         };
-        for (&(period, practice), month) in &self.months {
-            let (period, practice) = (self.periods.text(period), self.practices.text(practice));
+        for (&key, month) in &self.months {
+            if !month.taken {
+                months.push(self.practice_month(key, month));
+            }
+            let (period, practice) = (self.periods.text(key.0), self.practices.text(key.1));
             let supplier = self.texts.text(month.meta.supplier);
             let missing: Vec<PomiField> =
                 PomiField::ALL.into_iter().filter(|f| month.given & (1 << f.index()) == 0).collect();
@@ -242,16 +280,6 @@ impl Tally {
                 lined.push((line, flags.len() - 1));
             }
             *stats.practices_per_period.entry(period.to_owned()).or_default() += 1;
-            months.push(PracticeMonth {
-                practice: practice.to_owned(),
-                period: period.to_owned(),
-                supplier: supplier.to_owned(),
-                region: self.texts.text(month.meta.region).to_owned(),
-                org_kind: self.org_kind,
-                org: self.texts.text(month.meta.org).to_owned(),
-                icb: month.meta.icb.map(|icb| self.texts.text(icb).to_owned()),
-                values: month.values,
-            });
         }
         months.sort_by(|a, b| (&a.period, &a.practice).cmp(&(&b.period, &b.practice)));
         lined.sort_unstable();

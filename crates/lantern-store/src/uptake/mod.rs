@@ -10,7 +10,7 @@ mod totals;
 mod write;
 
 pub use reference::{AccessRowCounts, AppointmentShare, ImdRow, ReferenceBatch, ReferenceRowCounts};
-pub use write::{PomiBatch, RegistrationRow, UptakeWriteSummary};
+pub use write::{PomiBatch, PomiImport, RegistrationRow, UptakeWriteSummary};
 
 use crate::StoreError;
 use lantern_core::uptake::{OrgKind, PomiField, PomiValues, PracticeMonth};

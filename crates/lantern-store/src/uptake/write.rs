@@ -6,7 +6,7 @@ use super::reference::batch::{insert_flags, insert_rows, upsert_names};
 use super::totals::write_totals;
 use super::{bind_month, pomi_columns, practice_month, UptakeFlag, UptakeName};
 use crate::audit::append;
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError, WriteTx};
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::uptake::PracticeMonth;
 use serde::Serialize;
@@ -41,72 +41,28 @@ pub struct UptakeWriteSummary {
 }
 
 impl Store {
-    /// Stores one POMI file in one transaction with one `import.pomi` audit record.
+    /// Stores one POMI file in one transaction, with one `import.pomi` audit record.
     pub async fn import_pomi(
         &self,
         batch: PomiBatch<'_>,
         actor: &Actor,
     ) -> Result<UptakeWriteSummary, StoreError> {
-        let mut w = self.begin_write().await?;
-        let periods: BTreeSet<&str> = batch.months.iter().map(|m| m.period.as_str()).collect();
-        let held = months_of_periods(&mut w.tx, &periods.into_iter().collect::<Vec<_>>()).await?;
-        let stored: HashMap<(&str, &str), &PracticeMonth> =
-            held.iter().map(|m| ((m.period.as_str(), m.practice.as_str()), m)).collect();
-        let mut summary = UptakeWriteSummary::default();
-        let mut changed: Vec<&PracticeMonth> = Vec::new();
-        for month in batch.months {
-            match stored.get(&(month.period.as_str(), month.practice.as_str())) {
-                None => summary.created += 1,
-                Some(&old) if old == month => {
-                    summary.unchanged += 1;
-                    continue;
-                }
-                Some(_) => {
-                    summary.updated += 1;
-                    // Its old flags may no longer hold; the file's flags for it replace them.
-                    sqlx::query(
-                        "DELETE FROM uptake_flags WHERE source = 'pomi' AND period = $1 AND practice = $2",
-                    )
-                    .bind(month.period.clone())
-                    .bind(month.practice.clone())
-                    .execute(&mut *w.tx)
-                    .await?;
-                }
-            }
-            changed.push(month);
-        }
-        let columns = pomi_columns();
-        let updates: Vec<String> = columns[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
-        let tail = format!("ON CONFLICT (period, practice) DO UPDATE SET {}", updates.join(", "));
-        insert_rows(&mut w.tx, self.backend, "uptake_pomi", &columns, &tail, &changed, |q, m| {
-            bind_month(q, m)
+        let mut import = self.begin_pomi_import().await?;
+        import.add(batch.months.to_vec()).await?;
+        import.finish(batch.flags, batch.names, batch.file, actor).await
+    }
+
+    /// Starts storing a POMI file whose practice-months arrive in batches while it is still being read,
+    /// so that storing overlaps reading. Nothing is visible until [`PomiImport::finish`] commits;
+    /// dropping the import instead (the file turned out to be damaged) rolls all of it back.
+    pub async fn begin_pomi_import(&self) -> Result<PomiImport<'_>, StoreError> {
+        Ok(PomiImport {
+            w: self.begin_write().await?,
+            backend: self.backend,
+            held: HashMap::new(),
+            changed: Vec::new(),
+            summary: UptakeWriteSummary::default(),
         })
-        .await?;
-        let written: HashSet<(&str, &str)> =
-            changed.iter().map(|m| (m.period.as_str(), m.practice.as_str())).collect();
-        let flags: Vec<&UptakeFlag> = batch
-            .flags
-            .iter()
-            .filter(|f| written.contains(&(f.period.as_str(), f.practice.as_str())))
-            .collect();
-        insert_flags(&mut w.tx, self.backend, &flags, true).await?;
-        upsert_names(&mut w.tx, self.backend, batch.names).await?;
-        // The touched months' totals, from what they hold now: the file's practice-months, and the
-        // ones stored before that the file did not name.
-        let touched: BTreeSet<&str> = changed.iter().map(|m| m.period.as_str()).collect();
-        let now: Vec<&PracticeMonth> = held
-            .iter()
-            .filter(|m| {
-                touched.contains(m.period.as_str())
-                    && !written.contains(&(m.period.as_str(), m.practice.as_str()))
-            })
-            .chain(changed.iter().copied())
-            .collect();
-        write_totals(&mut w.tx, self.backend, &touched.into_iter().collect::<Vec<_>>(), &now).await?;
-        let detail = serde_json::json!({ "file": batch.file, "stored": summary });
-        append(&mut w.tx, self.backend, AuditEntry::new(actor, "import.pomi").after(&detail)).await?;
-        w.commit().await?;
-        Ok(summary)
     }
 
     /// Stores one registrations file (rows plus their flags, source `registrations`) in one transaction
@@ -188,4 +144,94 @@ pub(super) async fn months_of_periods(
         }
     }
     Ok(months)
+}
+
+/// A POMI file being stored: see [`Store::begin_pomi_import`]. On SQLite the write lock is held from
+/// the start to the commit, so the file's reading time is spent inside it: an import is rare and takes
+/// about half a second for the national file, during which episode writes wait.
+pub struct PomiImport<'s> {
+    w: WriteTx<'s>,
+    backend: Backend,
+    /// Practice-months stored before this import, by period then practice, read when a period's first
+    /// practice-month arrives.
+    held: HashMap<String, HashMap<String, PracticeMonth>>,
+    /// The practice-months written: new, or different from what was held.
+    changed: Vec<PracticeMonth>,
+    summary: UptakeWriteSummary,
+}
+
+impl PomiImport<'_> {
+    /// Writes those of `months` that are new or changed; ones stored with the same content are counted
+    /// as unchanged and left alone. A practice-month must arrive once per import.
+    pub async fn add(&mut self, months: Vec<PracticeMonth>) -> Result<(), StoreError> {
+        let mut write = Vec::with_capacity(months.len());
+        for month in months {
+            if !self.held.contains_key(&month.period) {
+                let stored = months_of_periods(&mut self.w.tx, &[month.period.as_str()]).await?;
+                let by_practice = stored.into_iter().map(|m| (m.practice.clone(), m)).collect();
+                self.held.insert(month.period.clone(), by_practice);
+            }
+            match self.held.get(&month.period).and_then(|held| held.get(&month.practice)) {
+                None => self.summary.created += 1,
+                Some(old) if *old == month => {
+                    self.summary.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    self.summary.updated += 1;
+                    // Its old flags may no longer hold; the file's flags for it replace them.
+                    sqlx::query(
+                        "DELETE FROM uptake_flags WHERE source = 'pomi' AND period = $1 AND practice = $2",
+                    )
+                    .bind(month.period.clone())
+                    .bind(month.practice.clone())
+                    .execute(&mut *self.w.tx)
+                    .await?;
+                }
+            }
+            write.push(month);
+        }
+        let columns = pomi_columns();
+        let updates: Vec<String> = columns[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let tail = format!("ON CONFLICT (period, practice) DO UPDATE SET {}", updates.join(", "));
+        insert_rows(&mut self.w.tx, self.backend, "uptake_pomi", &columns, &tail, &write, |q, m| {
+            bind_month(q, m)
+        })
+        .await?;
+        self.changed.extend(write);
+        Ok(())
+    }
+
+    /// Stores the file's flags (those of the practice-months written) and names, the kept totals of
+    /// the months it changed, and the `import.pomi` audit record, then commits.
+    pub async fn finish(
+        mut self,
+        flags: &[UptakeFlag],
+        names: &[UptakeName],
+        file: &serde_json::Value,
+        actor: &Actor,
+    ) -> Result<UptakeWriteSummary, StoreError> {
+        let tx = &mut self.w.tx;
+        let written: HashSet<(&str, &str)> =
+            self.changed.iter().map(|m| (m.period.as_str(), m.practice.as_str())).collect();
+        let flags: Vec<&UptakeFlag> =
+            flags.iter().filter(|f| written.contains(&(f.period.as_str(), f.practice.as_str()))).collect();
+        insert_flags(tx, self.backend, &flags, true).await?;
+        upsert_names(tx, self.backend, names).await?;
+        // The touched months' totals, from what they hold now: the file's practice-months, and the
+        // ones stored before that the file did not change.
+        let touched: BTreeSet<&str> = self.changed.iter().map(|m| m.period.as_str()).collect();
+        let now: Vec<&PracticeMonth> = touched
+            .iter()
+            .filter_map(|period| self.held.get(*period))
+            .flat_map(HashMap::values)
+            .filter(|m| !written.contains(&(m.period.as_str(), m.practice.as_str())))
+            .chain(&self.changed)
+            .collect();
+        write_totals(tx, self.backend, &touched.into_iter().collect::<Vec<_>>(), &now).await?;
+        let detail = serde_json::json!({ "file": file, "stored": self.summary });
+        append(tx, self.backend, AuditEntry::new(actor, "import.pomi").after(&detail)).await?;
+        self.w.commit().await?;
+        Ok(self.summary)
+    }
 }
