@@ -197,10 +197,15 @@ fn tally_rows(row: &sqlx::any::AnyRow) -> Result<Vec<(Dimension, String, Tally)>
         };
         let Some(dimension) = Dimension::parse(dimension) else { continue };
         let number = |text: &str| {
-            text.parse::<i64>()
-                .map_err(|_| StoreError::Corrupt(format!("a rollup sum that is not a whole number: {text:?}")))
+            text.parse::<i64>().map_err(|_| {
+                StoreError::Corrupt(format!("a rollup sum that is not a whole number: {text:?}"))
+            })
         };
-        out.push((dimension, key.to_owned(), Tally { episodes: number(episodes)?, minutes: number(minutes)? }));
+        out.push((
+            dimension,
+            key.to_owned(),
+            Tally { episodes: number(episodes)?, minutes: number(minutes)? },
+        ));
     }
     out.sort_unstable_by(|a, b| (a.0.code(), &a.1).cmp(&(b.0.code(), &b.1)));
     Ok(out)

@@ -78,11 +78,17 @@ pub async fn copy(sqlite: &Path, icb: &Icb) -> Copied {
 }
 
 /// `step`'s outcome, or a panic naming `what` when it fails or takes longer than `limit`.
-async fn within<T, E: Display>(limit: Duration, what: impl Fn() -> String, step: impl Future<Output = Result<T, E>>) -> T {
+async fn within<T, E: Display>(
+    limit: Duration,
+    what: impl Fn() -> String,
+    step: impl Future<Output = Result<T, E>>,
+) -> T {
     match tokio::time::timeout(limit, step).await {
         Ok(Ok(value)) => value,
         Ok(Err(e)) => panic!("PostgreSQL copy: {} failed: {e}", what()),
-        Err(_) => panic!("PostgreSQL copy: {} took over {} s, so the copy has stalled", what(), limit.as_secs()),
+        Err(_) => {
+            panic!("PostgreSQL copy: {} took over {} s, so the copy has stalled", what(), limit.as_secs())
+        }
     }
 }
 
@@ -106,7 +112,12 @@ async fn copy_table(lite: &mut SqliteConnection, pg: &mut PgConnection, table: &
     let mut after = 0_i64;
     loop {
         let read = sqlx::query(&sql).bind(after).fetch_all(&mut *lite);
-        let page = within(STEP, || format!("reading {table} from SQLite after rowid {after} ({rows} rows copied)"), read).await;
+        let page = within(
+            STEP,
+            || format!("reading {table} from SQLite after rowid {after} ({rows} rows copied)"),
+            read,
+        )
+        .await;
         let Some(last) = page.last() else { break };
         after = last.get::<i64, _>(0);
         for row in &page {
@@ -125,13 +136,15 @@ async fn copy_table(lite: &mut SqliteConnection, pg: &mut PgConnection, table: &
             rows += 1;
         }
         if buffer.len() >= CHUNK {
-            let what = || format!("sending {table} rows up to rowid {after} to the server ({rows} rows read)");
+            let what =
+                || format!("sending {table} rows up to rowid {after} to the server ({rows} rows read)");
             within(STEP, what, copy.send(buffer.as_bytes())).await;
             buffer.clear();
         }
     }
     if !buffer.is_empty() {
-        within(STEP, || format!("sending the last {table} rows to the server"), copy.send(buffer.as_bytes())).await;
+        within(STEP, || format!("sending the last {table} rows to the server"), copy.send(buffer.as_bytes()))
+            .await;
     }
     let stored = within(FINISH, || format!("the server ending the COPY of {table}"), copy.finish()).await;
     assert_eq!(stored, rows, "PostgreSQL copy: the server stored {stored} {table} rows of the {rows} sent");
