@@ -125,8 +125,9 @@ const RECORD: char = '\u{1e}';
 /// one `tallies` text per practice when `by_practice`, or into one in all.
 ///
 /// Packed because every row sqlx reads from SQLite crosses from its worker thread with a wake-up and
-/// frees on the other side: for an ICB-year the 2,852 rows of one row per (practice, dimension, key)
-/// cost more than the summing did, and 40 rows carry the same figures.
+/// frees on the other side: for an ICB-year, handing over 2,852 rows (one per practice, dimension and
+/// key) cost about as much CPU as SQLite's summing them, and 40 rows carry the same figures. Keys are
+/// codes and ids, which hold no control characters; one that did would be reported as corrupt.
 fn tally_query(
     backend: Backend,
     practices: &[OdsCode],
