@@ -10,8 +10,10 @@ use lantern_store::DatabaseLocation;
 use sqlx::postgres::PgConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{Connection, Executor, Row};
+use std::fmt::Display;
+use std::future::Future;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Copied in this order (rows before the rows that point at them).
 const TABLES: [&str; 6] = [
@@ -27,6 +29,12 @@ const TABLES: [&str; 6] = [
 const CHUNK: usize = 8 << 20;
 /// Rows read from SQLite at a time.
 const PAGE: usize = 20_000;
+/// The longest a page read or a send may take. At 10M a copy once sat 24 minutes with the server
+/// waiting for data and nothing said; a step this slow is a stall, and the run stops naming it.
+const STEP: Duration = Duration::from_secs(300);
+/// The longest the server may take to end a table's `COPY`: it checks every copied row's foreign keys
+/// then, which for 10M rows takes minutes.
+const FINISH: Duration = Duration::from_secs(3_600);
 
 pub struct Copied {
     pub location: DatabaseLocation,
@@ -69,7 +77,23 @@ pub async fn copy(sqlite: &Path, icb: &Icb) -> Copied {
     Copied { location: db.location.clone(), rows, seconds: started.elapsed().as_secs_f64() }
 }
 
+/// `step`'s outcome, or a panic naming `what` when it fails or takes longer than `limit`.
+async fn within<T, E: Display>(
+    limit: Duration,
+    what: impl Fn() -> String,
+    step: impl Future<Output = Result<T, E>>,
+) -> T {
+    match tokio::time::timeout(limit, step).await {
+        Ok(Ok(value)) => value,
+        Ok(Err(e)) => panic!("PostgreSQL copy: {} failed: {e}", what()),
+        Err(_) => {
+            panic!("PostgreSQL copy: {} took over {} s, so the copy has stalled", what(), limit.as_secs())
+        }
+    }
+}
+
 async fn copy_table(lite: &mut SqliteConnection, pg: &mut PgConnection, table: &str) -> u64 {
+    let started = Instant::now();
     let columns: Vec<String> =
         sqlx::query(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
             .fetch_all(&mut *lite)
@@ -79,17 +103,21 @@ async fn copy_table(lite: &mut SqliteConnection, pg: &mut PgConnection, table: &
             .map(|r| r.get::<String, _>(0))
             .collect();
     let select = columns.iter().map(|c| format!("CAST({c} AS TEXT)")).collect::<Vec<_>>().join(", ");
-    let mut copy = pg
-        .copy_in_raw(&format!("COPY {table} ({}) FROM STDIN WITH (FORMAT csv)", columns.join(", ")))
-        .await
-        .expect("start COPY");
+    let statement = format!("COPY {table} ({}) FROM STDIN WITH (FORMAT csv)", columns.join(", "));
+    let mut copy = within(STEP, || format!("starting {statement}"), pg.copy_in_raw(&statement)).await;
     let mut buffer = String::with_capacity(CHUNK + 4096);
-    let mut rows = 0;
+    let mut rows: u64 = 0;
     // Pages by rowid: the tables are ordinary rowid tables, and a page is one indexed range read.
     let sql = format!("SELECT rowid, {select} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT {PAGE}");
     let mut after = 0_i64;
     loop {
-        let page = sqlx::query(&sql).bind(after).fetch_all(&mut *lite).await.expect("read a page");
+        let read = sqlx::query(&sql).bind(after).fetch_all(&mut *lite);
+        let page = within(
+            STEP,
+            || format!("reading {table} from SQLite after rowid {after} ({rows} rows copied)"),
+            read,
+        )
+        .await;
         let Some(last) = page.last() else { break };
         after = last.get::<i64, _>(0);
         for row in &page {
@@ -108,14 +136,19 @@ async fn copy_table(lite: &mut SqliteConnection, pg: &mut PgConnection, table: &
             rows += 1;
         }
         if buffer.len() >= CHUNK {
-            copy.send(buffer.as_bytes()).await.expect("send rows");
+            let what =
+                || format!("sending {table} rows up to rowid {after} to the server ({rows} rows read)");
+            within(STEP, what, copy.send(buffer.as_bytes())).await;
             buffer.clear();
         }
     }
     if !buffer.is_empty() {
-        copy.send(buffer.as_bytes()).await.expect("send rows");
+        within(STEP, || format!("sending the last {table} rows to the server"), copy.send(buffer.as_bytes()))
+            .await;
     }
-    copy.finish().await.expect("finish COPY");
+    let stored = within(FINISH, || format!("the server ending the COPY of {table}"), copy.finish()).await;
+    assert_eq!(stored, rows, "PostgreSQL copy: the server stored {stored} {table} rows of the {rows} sent");
+    println!("               {table}: {rows} rows in {:.0} s", started.elapsed().as_secs_f64());
     rows
 }
 

@@ -83,9 +83,12 @@ pub(super) fn label(
         Dimension::AgeBand => vocabulary(AGE_BANDS),
         Dimension::Outcome => vocabulary(OUTCOMES),
         Dimension::Approach => vocabulary(APPROACHES),
-        Dimension::Helper => staff
-            .iter()
-            .find(|m| m.id.to_string() == key)
+        // Compared as ids, not as text: an ICB's total labels each of hundreds of helpers against
+        // hundreds of staff, and formatting every id for every comparison showed in its profile.
+        Dimension::Helper => key
+            .parse::<uuid::Uuid>()
+            .ok()
+            .and_then(|id| staff.iter().find(|m| m.id == id))
             .map_or_else(|| "A former member of staff".to_owned(), |m| m.display_name.clone()),
     }
 }
