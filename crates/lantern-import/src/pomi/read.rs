@@ -3,7 +3,7 @@
 //! row is checked even after a bad one, so the whole list of problems comes back in one go.
 
 use super::header::Header;
-use super::tally::{MonthKey, Placement, Tally};
+use super::tally::{MonthKey, Placement, Slot, Tally};
 use crate::dates::{month_of, parse_date, DATE_FORMATS};
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::published::{csv_reader, start_line};
@@ -211,9 +211,8 @@ fn add_row(
     if !row.errors.is_empty() {
         return Err(row.errors);
     }
-    let Keys { period, practice, supplier, region, org, icb } = keys;
-    let placement = Placement { supplier, region, org, icb: icb.as_deref() };
-    tally.add(practice, period, line, placement, (field, value)).map_err(|(column, message)| {
+    let Keys { period, practice, slot } = keys;
+    tally.add((practice, period), line, *slot, (field, value)).map_err(|(column, message)| {
         let at = match column {
             Column::Supplier => header.supplier,
             Column::Region => header.region,
@@ -230,10 +229,7 @@ fn add_row(
 struct Keys {
     period: String,
     practice: OdsCode,
-    supplier: String,
-    region: String,
-    org: String,
-    icb: Option<String>,
+    slot: Slot,
 }
 
 #[derive(Default)]
@@ -304,7 +300,9 @@ fn practice_month_keys(row: &mut Row<'_>, tally: &mut Tally) -> Option<Keys> {
             tally.name(kind, code, name, &period);
         }
     }
-    Some(Keys { period, practice, supplier, region, org, icb })
+    let placement = Placement { supplier: &supplier, region: &region, org: &org, icb: icb.as_deref() };
+    let slot = tally.slot(&practice, &period, placement);
+    Some(Keys { period, practice, slot })
 }
 
 /// Which column a problem found while adding a row to its practice-month is in.

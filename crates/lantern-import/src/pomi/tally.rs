@@ -73,6 +73,13 @@ struct MonthTally {
 /// Every field given: no later row can change the practice-month without the file being refused.
 const WHOLE: u16 = (1 << PomiField::COUNT) - 1;
 
+/// A practice-month's place in the tally, and where its rows place the practice.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    key: (u32, u32),
+    meta: Meta,
+}
+
 /// A practice-month in the tally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MonthKey(u32, u32);
@@ -154,24 +161,30 @@ impl Tally {
         }
     }
 
+    /// Where a practice-month's rows go, as its first row places it: worked out once per practice-month
+    /// rather than once per row, since the next twelve rows repeat the same cells.
+    pub fn slot(&mut self, practice: &OdsCode, period: &str, at: Placement<'_>) -> Slot {
+        Slot {
+            key: (self.periods.id(period), self.practices.id(practice.as_str())),
+            meta: Meta {
+                supplier: self.texts.id(at.supplier),
+                region: self.texts.id(at.region),
+                org: self.texts.id(at.org),
+                icb: at.icb.map(|icb| self.texts.id(icb)),
+            },
+        }
+    }
+
     /// Adds one row's value to its practice-month, and names the practice-month when this row made it
     /// whole (every field given). A row that disagrees with the practice-month's earlier rows about
     /// where the practice sits, or repeats a field, is refused.
     pub fn add(
         &mut self,
-        practice: &OdsCode,
-        period: &str,
+        (practice, period): (&OdsCode, &str),
         line: u64,
-        at: Placement<'_>,
+        Slot { key, meta }: Slot,
         (field, value): (PomiField, Option<i64>),
     ) -> Result<Option<MonthKey>, (Column, String)> {
-        let key = (self.periods.id(period), self.practices.id(practice.as_str()));
-        let meta = Meta {
-            supplier: self.texts.id(at.supplier),
-            region: self.texts.id(at.region),
-            org: self.texts.id(at.org),
-            icb: at.icb.map(|icb| self.texts.id(icb)),
-        };
         let month = self.months.entry(key).or_insert_with(|| MonthTally {
             line,
             lines: [0; PomiField::COUNT],

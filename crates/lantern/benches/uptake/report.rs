@@ -2,7 +2,7 @@
 
 use crate::lantern::{Import, Tables};
 use crate::machine::{self, mb, percentile, sorted};
-use crate::{DuckRun, IMPORT_TARGET_RATIO, IMPORT_TARGET_S, ONE_MONTH_TARGET_MS};
+use crate::{DuckRun, ALL_MONTHS_TARGET_MS, IMPORT_TARGET_RATIO, ONE_MONTH_TARGET_MS};
 
 pub fn summary(
     imports: &[Import],
@@ -87,26 +87,44 @@ pub fn summary(
     println!("process's peak resident memory (Lantern: the `lantern` child; DuckDB: its Python process after the load).");
     println!();
 
-    // Targets.
+    // Targets: issue 13's (the earlier issue's 3 s, 2x and 50 ms are long met).
     let met = |ok: bool| if ok { "MET" } else { "NOT MET" };
-    println!(
-        "target: import < {IMPORT_TARGET_S} s: median {import_median:.2} s: {}",
-        met(import_median < IMPORT_TARGET_S)
-    );
-    for run in runs {
-        let ratio = import_median / percentile(&run.load_s, 0.5);
-        println!(
-            "target: import within {IMPORT_TARGET_RATIO}x of {}: {ratio:.2}x: {}",
-            run.label,
-            met(ratio <= IMPORT_TARGET_RATIO)
-        );
+    let two_threads =
+        |source: &str| runs.iter().find(|r| r.label.contains("2 threads") && r.label.ends_with(source));
+    match two_threads("from the zip") {
+        Some(run) => {
+            let ratio = import_median / percentile(&run.load_s, 0.5);
+            println!("target: import median below {}: {ratio:.2}x: {}", run.label, met(ratio < 1.0));
+        }
+        None => println!("target: import below DuckDB's two-thread zip load: not measured"),
     }
-    if runs.is_empty() {
-        println!("target: import within {IMPORT_TARGET_RATIO}x of DuckDB: not measured");
+    match two_threads("from the CSV") {
+        Some(run) => {
+            let ratio = import_median / percentile(&run.load_s, 0.5);
+            println!(
+                "target: import within {IMPORT_TARGET_RATIO}x of {}: {ratio:.2}x: {}",
+                run.label,
+                met(ratio <= IMPORT_TARGET_RATIO)
+            );
+        }
+        None => println!("target: import within {IMPORT_TARGET_RATIO}x of DuckDB's CSV load: not measured"),
+    }
+    if let (Some(peak), Some(least)) = (import_peak_kb, runs.iter().map(|r| r.duck.hwm_load_kb).min()) {
+        println!(
+            "target: import peak memory under DuckDB's: {} MB against {} MB: {}",
+            mb(peak),
+            mb(least),
+            met(peak < least)
+        );
     }
     let p95 = percentile(&mine.one_month_ms, 0.95);
     println!(
-        "target: England table for one month < {ONE_MONTH_TARGET_MS} ms once imported: p95 {p95:.2} ms: {}",
+        "target: England table for one month p95 < {ONE_MONTH_TARGET_MS} ms: {p95:.2} ms: {}",
         met(p95 < ONE_MONTH_TARGET_MS)
+    );
+    let all_max = mine.all_months_ms.iter().copied().fold(0.0, f64::max);
+    println!(
+        "target: England table for all months < {ALL_MONTHS_TARGET_MS} ms: max {all_max:.2} ms: {}",
+        met(all_max < ALL_MONTHS_TARGET_MS)
     );
 }
