@@ -73,16 +73,19 @@ struct MonthTally {
 /// Every field given: no later row can change the practice-month without the file being refused.
 const WHOLE: u16 = (1 << PomiField::COUNT) - 1;
 
+/// A practice-month in the tally: its period's and its practice's interned numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MonthKey {
+    period: u32,
+    practice: u32,
+}
+
 /// A practice-month's place in the tally, and where its rows place the practice.
 #[derive(Debug, Clone, Copy)]
 pub struct Slot {
-    key: (u32, u32),
+    key: MonthKey,
     meta: Meta,
 }
-
-/// A practice-month in the tally.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MonthKey(u32, u32);
 
 /// Code → (month the name was seen in, name).
 type NamesSeen = HashMap<String, (String, String)>;
@@ -95,7 +98,7 @@ pub struct Tally {
     texts: Interner,
     practices: Interner,
     periods: Interner,
-    months: HashMap<(u32, u32), MonthTally>,
+    months: HashMap<MonthKey, MonthTally>,
     /// Per kind of organisation, its names. The latest month's wins.
     names: Vec<(&'static str, NamesSeen)>,
 }
@@ -165,7 +168,7 @@ impl Tally {
     /// rather than once per row, since the next twelve rows repeat the same cells.
     pub fn slot(&mut self, practice: &OdsCode, period: &str, at: Placement<'_>) -> Slot {
         Slot {
-            key: (self.periods.id(period), self.practices.id(practice.as_str())),
+            key: MonthKey { period: self.periods.id(period), practice: self.practices.id(practice.as_str()) },
             meta: Meta {
                 supplier: self.texts.id(at.supplier),
                 region: self.texts.id(at.region),
@@ -228,22 +231,22 @@ impl Tally {
         month.given |= bit;
         month.lines[field.index()] = line;
         month.values.set(field, value);
-        Ok((month.given == WHOLE).then_some(MonthKey(key.0, key.1)))
+        Ok((month.given == WHOLE).then_some(key))
     }
 
     /// The whole practice-month `key`, to store before the file has been read to the end. Any later
     /// row for it repeats a field or disagrees, which refuses the file (and so rolls the store back).
     pub fn take_whole(&mut self, key: MonthKey) -> Option<PracticeMonth> {
-        let month = self.months.get_mut(&(key.0, key.1)).filter(|m| m.given == WHOLE && !m.taken)?;
+        let month = self.months.get_mut(&key).filter(|m| m.given == WHOLE && !m.taken)?;
         month.taken = true;
         let month = month.clone();
-        Some(self.practice_month((key.0, key.1), &month))
+        Some(self.practice_month(key, &month))
     }
 
-    fn practice_month(&self, (period, practice): (u32, u32), month: &MonthTally) -> PracticeMonth {
+    fn practice_month(&self, key: MonthKey, month: &MonthTally) -> PracticeMonth {
         PracticeMonth {
-            practice: self.practices.text(practice).to_owned(),
-            period: self.periods.text(period).to_owned(),
+            practice: self.practices.text(key.practice).to_owned(),
+            period: self.periods.text(key.period).to_owned(),
             supplier: self.texts.text(month.meta.supplier).to_owned(),
             region: self.texts.text(month.meta.region).to_owned(),
             org_kind: self.org_kind,
@@ -270,7 +273,7 @@ impl Tally {
             if !month.taken {
                 months.push(self.practice_month(key, month));
             }
-            let (period, practice) = (self.periods.text(key.0), self.practices.text(key.1));
+            let (period, practice) = (self.periods.text(key.period), self.practices.text(key.practice));
             let supplier = self.texts.text(month.meta.supplier);
             let missing: Vec<PomiField> =
                 PomiField::ALL.into_iter().filter(|f| month.given & (1 << f.index()) == 0).collect();
