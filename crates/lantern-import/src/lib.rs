@@ -29,6 +29,7 @@ pub mod oc_table2;
 pub mod places;
 pub mod pomi;
 pub mod published;
+mod records;
 pub mod reference;
 pub mod registrations;
 pub(crate) mod table;

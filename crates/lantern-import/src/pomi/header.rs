@@ -4,7 +4,6 @@
 //! ignored, since publishers add descriptive columns from time to time.
 
 use crate::episodes_csv::ImportErrors;
-use csv::ByteRecord;
 use lantern_core::uptake::OrgKind;
 
 /// Where each column the importer reads sits in the row, with the header's own spelling for messages.
@@ -31,9 +30,9 @@ const REQUIRED: [&str; 6] =
     ["report_period_end", "practice_code", "system_supplier", "field", "value", "region_code"];
 
 impl Header {
-    pub fn parse(record: &ByteRecord) -> Result<Self, ImportErrors> {
-        let names: Vec<String> = record
-            .iter()
+    pub fn parse<'c>(cells: impl IntoIterator<Item = &'c [u8]>) -> Result<Self, ImportErrors> {
+        let names: Vec<String> = cells
+            .into_iter()
             .map(|cell| String::from_utf8_lossy(cell).trim().trim_start_matches('\u{feff}').to_owned())
             .collect();
         let find = |wanted: &str| names.iter().position(|n| n.eq_ignore_ascii_case(wanted));
@@ -96,7 +95,7 @@ mod tests {
     use super::*;
 
     fn header(text: &str) -> Result<Header, ImportErrors> {
-        Header::parse(&ByteRecord::from(text.split(',').collect::<Vec<_>>()))
+        Header::parse(text.split(',').map(str::as_bytes))
     }
 
     #[test]

@@ -6,14 +6,10 @@ use super::header::Header;
 use super::tally::{MonthKey, Placement, Slot, Tally};
 use crate::dates::{month_of, parse_date, DATE_FORMATS};
 use crate::episodes_csv::{ImportErrors, RowError};
-use crate::published::{csv_reader, start_line};
-use csv::ByteRecord;
+use crate::records::{OwnedRecord, Record, Records};
 use lantern_core::ods::OdsCode;
 use lantern_core::uptake::{PomiField, PracticeMonth};
 use std::io::Read;
-
-/// Records handed from the reading thread to the checking thread at a time.
-const BATCH: usize = 2_048;
 
 /// Whole practice-months handed to the store at a time: a few statements' worth.
 const WHOLE_BATCH: usize = 1_024;
@@ -22,19 +18,11 @@ const WHOLE_BATCH: usize = 1_024;
 /// (the store failed), which stops the reading.
 pub type Taker<'t> = &'t (dyn Fn(Vec<PracticeMonth>) -> bool + Sync);
 
-/// A batch of records with the line each starts on; only the first `filled` are this batch's.
-struct Batch {
-    records: Vec<ByteRecord>,
-    lines: Vec<u64>,
-    filled: usize,
-}
-
 /// Reads and checks a whole file into a [`Tally`], or returns every problem found.
 ///
-/// Two threads share the work: this one splits the CSV into records (and finds their lines), a
-/// second checks them and adds them to the tally, in the file's order, so problems come back in the
-/// same order and with the same lines as when one thread did both. Batches are reused, so the
-/// memory held stays a few batches of records.
+/// One thread splits and checks each record where it lies in the read buffer (see
+/// [`crate::records`]); with a zip, another inflates ahead of it (see [`crate::inflate`]). A record is
+/// never copied: the next twelve rows of a practice-month are only compared with its first.
 pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
     tally_pomi_taking(input, None)
 }
@@ -44,89 +32,48 @@ pub fn tally_pomi<R: Read>(input: R) -> Result<Tally, ImportErrors> {
 /// the rest for [`Tally::finish`]. Nothing more is handed over once a problem is found: the file
 /// will be refused, and whatever was taken rolled back.
 pub fn tally_pomi_taking<R: Read>(input: R, take: Option<Taker<'_>>) -> Result<Tally, ImportErrors> {
-    let mut reader = csv_reader(input);
-    let mut record = ByteRecord::new();
-    let header = match reader.read_byte_record(&mut record) {
-        Ok(true) => Header::parse(&record)?,
-        Ok(false) => {
+    let mut records = Records::new(input);
+    let header = match records.next_record() {
+        Ok(Some(record)) => Header::parse(record.iter())?,
+        Ok(None) => {
             return Err(ImportErrors::single(1, None, "The file is empty; line 1 must be the header row"))
         }
         Err(e) => return Err(ImportErrors::single(1, None, format!("Could not read the file: {e}"))),
     };
-    let header = &header;
-    let (tally, mut errors, read_error) = std::thread::scope(|scope| {
-        let (full, to_check) = std::sync::mpsc::sync_channel::<Batch>(4);
-        let (empty, spare) = std::sync::mpsc::channel::<Batch>();
-        let checker = scope.spawn(move || {
-            let mut tally = Tally::new(header.org_kind);
-            let mut cache = Cache::default();
-            let mut errors = ImportErrors::default();
-            let mut whole = Vec::new();
-            for batch in to_check {
-                let rows = batch.records.iter().zip(&batch.lines).take(batch.filled);
-                for (record, &line) in rows {
-                    tally.rows_read += 1;
-                    match add_row(&mut tally, header, record, line, &mut cache) {
-                        Ok(Some(key)) if take.is_some() && errors.is_empty() => {
-                            whole.extend(tally.take_whole(key));
-                        }
-                        Ok(_) => {}
-                        Err(row_errors) => row_errors.into_iter().for_each(|e| errors.push(e)),
-                    }
-                }
-                // The reader may have finished already; then the batch is simply dropped.
-                let _ = empty.send(batch);
-                if !errors.is_empty() {
-                    whole.clear();
-                }
-                if let Some(take) = take.filter(|_| whole.len() >= WHOLE_BATCH) {
-                    if !take(std::mem::take(&mut whole)) {
-                        // Dropping `to_check` stops the reader at its next hand-over.
-                        return (tally, errors);
-                    }
-                }
+    let mut tally = Tally::new(header.org_kind);
+    let mut cache = Cache::new(&header);
+    let mut errors = ImportErrors::default();
+    let mut whole = Vec::new();
+    let mut stopped = false;
+    loop {
+        let record = match records.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(e) => {
+                let line = records.line();
+                errors.push(RowError::new(line, None, format!("Could not read the file: {e}")));
+                break;
             }
-            if let Some(take) = take.filter(|_| !whole.is_empty() && errors.is_empty()) {
-                take(whole);
-            }
-            (tally, errors)
-        });
-        let new_batch =
-            || Batch { records: vec![ByteRecord::new(); BATCH], lines: vec![0; BATCH], filled: 0 };
-        let mut batch = new_batch();
-        let mut read_error = None;
-        loop {
-            let at = batch.filled;
-            match reader.read_byte_record(&mut batch.records[at]) {
-                Ok(false) => break,
-                Ok(true) => {
-                    batch.lines[at] = start_line(&mut reader, &batch.records[at]);
-                    batch.filled += 1;
-                    if batch.filled == BATCH {
-                        let next = spare.try_recv().unwrap_or_else(|_| new_batch());
-                        if full.send(std::mem::replace(&mut batch, Batch { filled: 0, ..next })).is_err() {
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    let line = reader.position().line();
-                    read_error = Some(RowError::new(line, None, format!("Could not read the file: {e}")));
-                    break;
-                }
+        };
+        tally.rows_read += 1;
+        match add_row(&mut tally, &header, &record, &mut cache) {
+            Ok(Some(key)) if take.is_some() && errors.is_empty() => whole.extend(tally.take_whole(key)),
+            Ok(_) => {}
+            Err(row_errors) => {
+                row_errors.into_iter().for_each(|e| errors.push(e));
+                whole.clear();
             }
         }
-        if batch.filled > 0 {
-            let _ = full.send(batch);
+        if let Some(take) = take.filter(|_| whole.len() >= WHOLE_BATCH) {
+            if !take(std::mem::take(&mut whole)) {
+                // The store failed: its error is the one reported, whatever the rest of the file holds.
+                stopped = true;
+                break;
+            }
         }
-        drop(full);
-        match checker.join() {
-            Ok((tally, errors)) => (tally, errors, read_error),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    if let Some(error) = read_error {
-        errors.push(error);
+    }
+    if let Some(take) = take.filter(|_| !stopped && !whole.is_empty() && errors.is_empty()) {
+        take(whole);
     }
     if tally.rows_read == 0 && errors.is_empty() {
         errors.push(RowError::new(2, None, "The file has a header row but no data rows"));
@@ -141,7 +88,7 @@ pub fn tally_pomi_taking<R: Read>(input: R, take: Option<Taker<'_>>) -> Result<T
 /// One row's cells, collecting the problems met while reading them.
 struct Row<'r> {
     header: &'r Header,
-    record: &'r ByteRecord,
+    record: &'r Record<'r>,
     line: u64,
     errors: Vec<RowError>,
 }
@@ -154,8 +101,7 @@ impl<'r> Row<'r> {
 
     /// The trimmed cell; empty (and reported) when not UTF-8.
     fn text(&mut self, column: usize) -> &'r str {
-        let record: &'r ByteRecord = self.record;
-        let raw = record.get(column).unwrap_or_default();
+        let raw = self.record.get(column).unwrap_or_default();
         match std::str::from_utf8(raw) {
             Ok(text) => text.trim(),
             Err(_) => {
@@ -179,10 +125,10 @@ impl<'r> Row<'r> {
 fn add_row(
     tally: &mut Tally,
     header: &Header,
-    record: &ByteRecord,
-    line: u64,
+    record: &Record<'_>,
     cache: &mut Cache,
 ) -> Result<Option<MonthKey>, Vec<RowError>> {
+    let line = record.line;
     if record.len() != header.width {
         let message = format!(
             "This row has {} fields but the header has {}; look for a missing or extra comma or an unclosed quote",
@@ -196,7 +142,7 @@ fn add_row(
     if !cache.holds(header, record) {
         cache.keys = None;
         if let Some(keys) = practice_month_keys(&mut row, tally) {
-            cache.remember(header, record, keys);
+            cache.remember(record, keys);
         }
     }
     let field_text = row.text(header.field);
@@ -232,11 +178,14 @@ struct Keys {
     slot: Slot,
 }
 
-#[derive(Default)]
+/// The keys of the practice-month the last rows were for, with the first of those rows.
 struct Cache {
-    /// The raw cells the keys were read from, in [`key_columns`] order.
-    raw: Vec<Vec<u8>>,
+    raw: OwnedRecord,
     keys: Option<Keys>,
+    /// The last key column, when the field and value columns both come after every key column (as
+    /// published): then a row holds the same keys when its bytes up to there are the same, one
+    /// comparison instead of one per column.
+    last_key: Option<usize>,
 }
 
 fn key_columns(header: &Header) -> impl Iterator<Item = usize> + '_ {
@@ -250,14 +199,25 @@ fn key_columns(header: &Header) -> impl Iterator<Item = usize> + '_ {
 }
 
 impl Cache {
-    fn holds(&self, header: &Header, record: &ByteRecord) -> bool {
-        self.keys.is_some()
-            && key_columns(header).zip(&self.raw).all(|(at, raw)| record.get(at) == Some(raw.as_slice()))
+    fn new(header: &Header) -> Self {
+        let last = key_columns(header).max().unwrap_or_default();
+        let after = header.field > last && header.value > last;
+        Self { raw: OwnedRecord::default(), keys: None, last_key: after.then_some(last) }
     }
 
-    fn remember(&mut self, header: &Header, record: &ByteRecord, keys: Keys) {
-        self.raw.clear();
-        self.raw.extend(key_columns(header).map(|at| record.get(at).unwrap_or_default().to_vec()));
+    fn holds(&self, header: &Header, record: &Record<'_>) -> bool {
+        if self.keys.is_none() {
+            return false;
+        }
+        let raw = self.raw.as_record();
+        match self.last_key {
+            Some(last) => record.same_start(&raw, last),
+            None => key_columns(header).all(|at| record.get(at) == raw.get(at)),
+        }
+    }
+
+    fn remember(&mut self, record: &Record<'_>, keys: Keys) {
+        self.raw.keep(record);
         self.keys = Some(keys);
     }
 }
