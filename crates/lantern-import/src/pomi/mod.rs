@@ -32,7 +32,7 @@ mod read;
 mod tally;
 
 pub use read::tally_pomi;
-pub use tally::{PomiFile, PomiStats};
+pub use tally::{PomiFile, PomiStats, Whole};
 
 use read::tally_pomi_taking;
 use tally::Tally;
@@ -40,7 +40,6 @@ use tally::Tally;
 use crate::episodes_csv::ImportErrors;
 use crate::published::{with_table, SourceError};
 use lantern_core::audit::Actor;
-use lantern_core::uptake::PracticeMonth;
 use lantern_store::{Store, StoreError, UptakeWriteSummary};
 use std::fmt;
 use std::io::Read;
@@ -86,13 +85,13 @@ pub fn read_pomi_file(path: &Path) -> Result<PomiFile, PomiError> {
 /// Reads, checks and stores the POMI file at `path`: all of it or, when anything is wrong, none of it.
 ///
 /// Storing overlaps reading: a blocking thread reads and checks the file (see [`read_pomi_file`]) and
-/// hands over each practice-month as soon as it is whole, which this task writes into one open
-/// transaction; the rest, the flags, names and totals follow once the whole file has been read. A
+/// hands over each practice-month as soon as it is whole, with its flags, which this task writes into
+/// one open transaction; the rest, the names and totals follow once the whole file has been read. A
 /// problem anywhere in the file drops the transaction, so nothing is stored. The national file's
 /// reading alone takes about 0.2 s; storing only after it would add the 0.2 s the store spends on its
 /// practice-months, which now mostly runs beside the reading.
 pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Result<PomiReport, PomiError> {
-    let (send, mut receive) = tokio::sync::mpsc::channel::<Vec<PracticeMonth>>(4);
+    let (send, mut receive) = tokio::sync::mpsc::channel::<Whole>(4);
     let owned = path.to_owned();
     let reading = tokio::task::spawn_blocking(move || {
         let take = move |months| send.blocking_send(months).is_ok();
@@ -100,8 +99,8 @@ pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Resu
     });
     let stored = async {
         let mut import = store.begin_pomi_import().await?;
-        while let Some(months) = receive.recv().await {
-            import.add(months).await?;
+        while let Some(whole) = receive.recv().await {
+            import.add(whole.months, &whole.flags).await?;
         }
         Ok::<_, StoreError>(import)
     }
@@ -116,8 +115,8 @@ pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Resu
     let mut import = stored?;
     let file = read??;
     let detail = serde_json::to_value(&file.stats).unwrap_or_default();
-    import.add(file.months).await?;
-    let stored = import.finish(&file.flags, &file.names, &detail, actor).await?;
+    import.add(file.months, &file.flags).await?;
+    let stored = import.finish(&file.names, &detail, actor).await?;
     Ok(PomiReport { stats: file.stats, stored })
 }
 

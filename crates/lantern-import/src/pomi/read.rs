@@ -3,20 +3,20 @@
 //! row is checked even after a bad one, so the whole list of problems comes back in one go.
 
 use super::header::Header;
-use super::tally::{MonthKey, Placement, Slot, Tally};
+use super::tally::{MonthKey, Placement, Slot, Tally, Whole};
 use crate::dates::{month_of, parse_date, DATE_FORMATS};
 use crate::episodes_csv::{ImportErrors, RowError};
 use crate::records::{OwnedRecord, Record, Records};
 use lantern_core::ods::OdsCode;
-use lantern_core::uptake::{PomiField, PracticeMonth};
+use lantern_core::uptake::PomiField;
 use std::io::Read;
 
 /// Whole practice-months handed to the store at a time: a few statements' worth.
 const WHOLE_BATCH: usize = 1_024;
 
-/// Takes whole practice-months while the file is still being read; false when the taker has stopped
-/// (the store failed), which stops the reading.
-pub type Taker<'t> = &'t (dyn Fn(Vec<PracticeMonth>) -> bool + Sync);
+/// Takes whole practice-months (with their flags) while the file is still being read; false when the
+/// taker has stopped (the store failed), which stops the reading.
+pub type Taker<'t> = &'t (dyn Fn(Whole) -> bool + Sync);
 
 /// Reads and checks a whole file into a [`Tally`], or returns every problem found.
 ///
@@ -43,7 +43,7 @@ pub fn tally_pomi_taking<R: Read>(input: R, take: Option<Taker<'_>>) -> Result<T
     let mut tally = Tally::new(header.org_kind);
     let mut cache = Cache::new(&header);
     let mut errors = ImportErrors::default();
-    let mut whole = Vec::new();
+    let mut whole = Whole::default();
     let mut stopped = false;
     loop {
         let record = match records.next_record() {
@@ -57,11 +57,11 @@ pub fn tally_pomi_taking<R: Read>(input: R, take: Option<Taker<'_>>) -> Result<T
         };
         tally.rows_read += 1;
         match add_row(&mut tally, &header, &record, &mut cache) {
-            Ok(Some(key)) if take.is_some() && errors.is_empty() => whole.extend(tally.take_whole(key)),
+            Ok(Some(key)) if take.is_some() && errors.is_empty() => tally.take_whole(key, &mut whole),
             Ok(_) => {}
             Err(row_errors) => {
                 row_errors.into_iter().for_each(|e| errors.push(e));
-                whole.clear();
+                whole = Whole::default();
             }
         }
         if let Some(take) = take.filter(|_| whole.len() >= WHOLE_BATCH) {

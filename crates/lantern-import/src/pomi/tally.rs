@@ -101,12 +101,35 @@ pub struct Tally {
     months: HashMap<MonthKey, MonthTally>,
     /// Per kind of organisation, its names. The latest month's wins.
     names: Vec<(&'static str, NamesSeen)>,
+    /// Flags by kind, of the practice-months taken and not.
+    flag_counts: BTreeMap<String, u64>,
+    /// Every flag's line and example text, to pick each kind's first few by line at the end.
+    flag_lines: Vec<(u64, String, String)>,
+}
+
+/// Whole practice-months handed over while the file is read, with their flags.
+#[derive(Debug, Clone, Default)]
+pub struct Whole {
+    pub months: Vec<PracticeMonth>,
+    pub flags: Vec<UptakeFlag>,
+}
+
+impl Whole {
+    pub fn len(&self) -> usize {
+        self.months.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.months.is_empty()
+    }
 }
 
 /// A POMI file read and checked: what the store takes, and what was found.
 #[derive(Debug, Clone)]
 pub struct PomiFile {
+    /// The practice-months not handed over while reading (all of them when none were).
     pub months: Vec<PracticeMonth>,
+    /// Those practice-months' flags.
     pub flags: Vec<UptakeFlag>,
     pub names: Vec<UptakeName>,
     pub stats: PomiStats,
@@ -139,6 +162,8 @@ impl Tally {
             periods: Interner::default(),
             months: HashMap::default(),
             names: Vec::new(),
+            flag_counts: BTreeMap::new(),
+            flag_lines: Vec::new(),
         }
     }
 
@@ -234,13 +259,50 @@ impl Tally {
         Ok((month.given == WHOLE).then_some(key))
     }
 
-    /// The whole practice-month `key`, to store before the file has been read to the end. Any later
-    /// row for it repeats a field or disagrees, which refuses the file (and so rolls the store back).
-    pub fn take_whole(&mut self, key: MonthKey) -> Option<PracticeMonth> {
-        let month = self.months.get_mut(&key).filter(|m| m.given == WHOLE && !m.taken)?;
+    /// Moves the whole practice-month `key` and its flags into `whole`, to store before the file has been
+    /// read to the end. Any later row for it repeats a field or disagrees, which refuses the file (and
+    /// so rolls the store back).
+    pub fn take_whole(&mut self, key: MonthKey, whole: &mut Whole) {
+        let Some(month) = self.months.get_mut(&key).filter(|m| m.given == WHOLE && !m.taken) else {
+            return;
+        };
         month.taken = true;
         let month = month.clone();
-        Some(self.practice_month(key, &month))
+        whole.months.push(self.practice_month(key, &month));
+        self.flag(key, &month, &mut whole.flags);
+    }
+
+    /// Adds the practice-month's flags to `flags`, and notes them for the file's stats.
+    fn flag(&mut self, key: MonthKey, month: &MonthTally, flags: &mut Vec<UptakeFlag>) {
+        let (period, practice) = (self.periods.text(key.period), self.practices.text(key.practice));
+        let supplier = self.texts.text(month.meta.supplier);
+        let missing: Vec<PomiField> =
+            PomiField::ALL.into_iter().filter(|f| month.given & (1 << f.index()) == 0).collect();
+        for quirk in quirks(&month.values, supplier, &missing) {
+            let kind = quirk.kind.code();
+            match self.flag_counts.get_mut(kind) {
+                Some(count) => *count += 1,
+                None => {
+                    self.flag_counts.insert(kind.to_owned(), 1);
+                }
+            }
+            // A field's own line; the practice-month's first row for the supplier or a missing field.
+            let line = PomiField::parse(quirk.field)
+                .map(|f| month.lines[f.index()])
+                .filter(|&l| l > 0)
+                .unwrap_or(month.line);
+            let at = if quirk.kind == QuirkKind::MissingField { "rows from line" } else { "line" };
+            let example = format!("{at} {line}, {practice} {period} {}: {}", quirk.field, quirk.detail);
+            self.flag_lines.push((line, kind.to_owned(), example));
+            flags.push(UptakeFlag {
+                source: "pomi".to_owned(),
+                practice: practice.to_owned(),
+                period: period.to_owned(),
+                kind: kind.to_owned(),
+                field: quirk.field.to_owned(),
+                detail: format!("{at} {line}: {}", quirk.detail),
+            });
+        }
     }
 
     fn practice_month(&self, key: MonthKey, month: &MonthTally) -> PracticeMonth {
@@ -256,12 +318,11 @@ impl Tally {
         }
     }
 
-    /// The practice-months not taken (ordered by month, then practice), the flags of all of them, the
-    /// names and the file's stats (which count the taken ones too).
-    pub fn finish(self) -> PomiFile {
+    /// The practice-months not taken (ordered by month, then practice) and their flags, the names and
+    /// the file's stats (which count the taken ones too).
+    pub fn finish(mut self) -> PomiFile {
         let mut months = Vec::with_capacity(self.months.len());
         let mut flags = Vec::new();
-        let mut lined: Vec<(u64, usize)> = Vec::new();
         let mut stats = PomiStats {
             rows_read: self.rows_read,
             layout: self.org_kind.code().to_owned(),
@@ -269,44 +330,24 @@ impl Tally {
             practice_months: self.months.len() as u64,
             ..PomiStats::default()
         };
-        for (&key, month) in &self.months {
+        let tallied = std::mem::take(&mut self.months);
+        for (&key, month) in &tallied {
             if !month.taken {
                 months.push(self.practice_month(key, month));
+                self.flag(key, month, &mut flags);
             }
-            let (period, practice) = (self.periods.text(key.period), self.practices.text(key.practice));
-            let supplier = self.texts.text(month.meta.supplier);
-            let missing: Vec<PomiField> =
-                PomiField::ALL.into_iter().filter(|f| month.given & (1 << f.index()) == 0).collect();
-            for quirk in quirks(&month.values, supplier, &missing) {
-                *stats.flags.entry(quirk.kind.code().to_owned()).or_default() += 1;
-                // A field's own line; the practice-month's first row for the supplier or a missing field.
-                let line = PomiField::parse(quirk.field)
-                    .map(|f| month.lines[f.index()])
-                    .filter(|&l| l > 0)
-                    .unwrap_or(month.line);
-                let at = if quirk.kind == QuirkKind::MissingField { "rows from line" } else { "line" };
-                flags.push(UptakeFlag {
-                    source: "pomi".to_owned(),
-                    practice: practice.to_owned(),
-                    period: period.to_owned(),
-                    kind: quirk.kind.code().to_owned(),
-                    field: quirk.field.to_owned(),
-                    detail: format!("{at} {line}: {}", quirk.detail),
-                });
-                lined.push((line, flags.len() - 1));
-            }
-            *stats.practices_per_period.entry(period.to_owned()).or_default() += 1;
+            *stats.practices_per_period.entry(self.periods.text(key.period).to_owned()).or_default() += 1;
         }
         months.sort_by(|a, b| (&a.period, &a.practice).cmp(&(&b.period, &b.practice)));
-        lined.sort_unstable();
-        for (_, at) in lined {
-            let flag: &UptakeFlag = &flags[at];
-            let examples = stats.flag_examples.entry(flag.kind.clone()).or_default();
+        // Stable: a practice-month's flags on one line stay in field order.
+        self.flag_lines.sort_by_key(|(line, _, _)| *line);
+        for (_, kind, example) in std::mem::take(&mut self.flag_lines) {
+            let examples = stats.flag_examples.entry(kind).or_default();
             if examples.len() < FLAG_EXAMPLES {
-                let (at, reason) = flag.detail.split_once(": ").unwrap_or_default();
-                examples.push(format!("{at}, {} {} {}: {reason}", flag.practice, flag.period, flag.field));
+                examples.push(example);
             }
         }
+        stats.flags = std::mem::take(&mut self.flag_counts);
         flags.sort_by(|a, b| {
             (&a.period, &a.practice, &a.kind, &a.field).cmp(&(&b.period, &b.practice, &b.kind, &b.field))
         });

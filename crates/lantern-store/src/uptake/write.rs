@@ -48,8 +48,8 @@ impl Store {
         actor: &Actor,
     ) -> Result<UptakeWriteSummary, StoreError> {
         let mut import = self.begin_pomi_import().await?;
-        import.add(batch.months.to_vec()).await?;
-        import.finish(batch.flags, batch.names, batch.file, actor).await
+        import.add(batch.months.to_vec(), batch.flags).await?;
+        import.finish(batch.names, batch.file, actor).await
     }
 
     /// Starts storing a POMI file whose practice-months arrive in batches while it is still being read,
@@ -152,8 +152,8 @@ pub(super) async fn months_of_periods(
 pub struct PomiImport<'s> {
     w: WriteTx<'s>,
     backend: Backend,
-    /// Practice-months stored before this import, by period then practice, read when a period's first
-    /// practice-month arrives.
+    /// Practice-months stored before this import and not replaced by it, by period then practice, read
+    /// when a period's first practice-month arrives.
     held: HashMap<String, HashMap<String, PracticeMonth>>,
     /// The practice-months written: new, or different from what was held.
     changed: Vec<PracticeMonth>,
@@ -161,9 +161,10 @@ pub struct PomiImport<'s> {
 }
 
 impl PomiImport<'_> {
-    /// Writes those of `months` that are new or changed; ones stored with the same content are counted
-    /// as unchanged and left alone. A practice-month must arrive once per import.
-    pub async fn add(&mut self, months: Vec<PracticeMonth>) -> Result<(), StoreError> {
+    /// Writes those of `months` that are new or changed, with their `flags` (any flags of other
+    /// practice-months are ignored); ones stored with the same content are counted as unchanged and
+    /// left alone, flags and all. A practice-month must arrive once per import.
+    pub async fn add(&mut self, months: Vec<PracticeMonth>, flags: &[UptakeFlag]) -> Result<(), StoreError> {
         let mut write = Vec::with_capacity(months.len());
         for month in months {
             if !self.held.contains_key(&month.period) {
@@ -171,7 +172,8 @@ impl PomiImport<'_> {
                 let by_practice = stored.into_iter().map(|m| (m.practice.clone(), m)).collect();
                 self.held.insert(month.period.clone(), by_practice);
             }
-            match self.held.get(&month.period).and_then(|held| held.get(&month.practice)) {
+            let held = self.held.get_mut(&month.period);
+            match held.as_ref().and_then(|held| held.get(&month.practice)) {
                 None => self.summary.created += 1,
                 Some(old) if *old == month => {
                     self.summary.unchanged += 1;
@@ -179,6 +181,8 @@ impl PomiImport<'_> {
                 }
                 Some(_) => {
                     self.summary.updated += 1;
+                    // Replaced: what the month holds now is in `changed`.
+                    held.and_then(|held| held.remove(&month.practice));
                     // Its old flags may no longer hold; the file's flags for it replace them.
                     sqlx::query(
                         "DELETE FROM uptake_flags WHERE source = 'pomi' AND period = $1 AND practice = $2",
@@ -198,34 +202,32 @@ impl PomiImport<'_> {
             bind_month(q, m)
         })
         .await?;
+        let written: HashSet<(&str, &str)> =
+            write.iter().map(|m| (m.period.as_str(), m.practice.as_str())).collect();
+        let flags: Vec<&UptakeFlag> =
+            flags.iter().filter(|f| written.contains(&(f.period.as_str(), f.practice.as_str()))).collect();
+        insert_flags(&mut self.w.tx, self.backend, &flags, true).await?;
         self.changed.extend(write);
         Ok(())
     }
 
-    /// Stores the file's flags (those of the practice-months written) and names, the kept totals of
-    /// the months it changed, and the `import.pomi` audit record, then commits.
+    /// Stores the file's names, the kept totals of the months it changed, and the `import.pomi` audit
+    /// record, then commits.
     pub async fn finish(
         mut self,
-        flags: &[UptakeFlag],
         names: &[UptakeName],
         file: &serde_json::Value,
         actor: &Actor,
     ) -> Result<UptakeWriteSummary, StoreError> {
         let tx = &mut self.w.tx;
-        let written: HashSet<(&str, &str)> =
-            self.changed.iter().map(|m| (m.period.as_str(), m.practice.as_str())).collect();
-        let flags: Vec<&UptakeFlag> =
-            flags.iter().filter(|f| written.contains(&(f.period.as_str(), f.practice.as_str()))).collect();
-        insert_flags(tx, self.backend, &flags, true).await?;
         upsert_names(tx, self.backend, names).await?;
         // The touched months' totals, from what they hold now: the file's practice-months, and the
-        // ones stored before that the file did not change.
+        // ones stored before that the file did not change (those it changed left `held` in `add`).
         let touched: BTreeSet<&str> = self.changed.iter().map(|m| m.period.as_str()).collect();
         let now: Vec<&PracticeMonth> = touched
             .iter()
             .filter_map(|period| self.held.get(*period))
             .flat_map(HashMap::values)
-            .filter(|m| !written.contains(&(m.period.as_str(), m.practice.as_str())))
             .chain(&self.changed)
             .collect();
         write_totals(tx, self.backend, &touched.into_iter().collect::<Vec<_>>(), &now).await?;
