@@ -34,6 +34,8 @@ pub struct Record<'a> {
     pub line: u64,
     bytes: &'a [u8],
     cells: &'a [(usize, usize)],
+    /// The cells lie in the line as read (quotes and commas between them), not unquoted into scratch.
+    in_place: bool,
 }
 
 impl<'a> Record<'a> {
@@ -51,13 +53,17 @@ impl<'a> Record<'a> {
         self.cells.iter().map(move |&(start, end)| &bytes[start..end])
     }
 
-    /// Whether cells `0..=last` equal `other`'s, compared as one run of bytes (with where each cell
-    /// ends, so that `ab,c` never equals `a,bc`).
+    /// Whether cells `0..=last` equal `other`'s, compared as one run of bytes. Two lines as read that
+    /// are the same up to where both end cell `last` are split the same up to there, so one comparison
+    /// does; unquoted into scratch, the cells' ends are compared too, so that `ab|c` never equals `a|bc`.
+    /// Equal cells written differently (quoted in one line, not in the other) may compare unequal.
     pub fn same_start(&self, other: &Record<'_>, last: usize) -> bool {
         match (self.cells.get(..=last), other.cells.get(..=last)) {
             (Some(mine), Some(theirs)) => {
                 let upto = mine[last].1;
-                mine == theirs && self.bytes[..upto] == other.bytes[..upto]
+                let cut_alike =
+                    if self.in_place && other.in_place { upto == theirs[last].1 } else { mine == theirs };
+                cut_alike && self.bytes[..upto] == other.bytes[..upto]
             }
             _ => false,
         }
@@ -68,6 +74,7 @@ impl<'a> Record<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct OwnedRecord {
     pub line: u64,
+    in_place: bool,
     bytes: Vec<u8>,
     cells: Vec<(usize, usize)>,
 }
@@ -76,6 +83,7 @@ impl OwnedRecord {
     /// Keeps a copy of `record`, in the space of the one kept before.
     pub fn keep(&mut self, record: &Record<'_>) {
         self.line = record.line;
+        self.in_place = record.in_place;
         self.bytes.clear();
         self.bytes.extend_from_slice(record.bytes);
         self.cells.clear();
@@ -83,7 +91,7 @@ impl OwnedRecord {
     }
 
     pub fn as_record(&self) -> Record<'_> {
-        Record { line: self.line, bytes: &self.bytes, cells: &self.cells }
+        Record { line: self.line, bytes: &self.bytes, cells: &self.cells, in_place: self.in_place }
     }
 }
 
@@ -152,18 +160,20 @@ impl<R: Read> Records<R> {
                 let line = self.line;
                 self.line += u64::from(consumed > length);
                 self.at += consumed;
-                return Ok(Some(Record {
-                    line,
-                    bytes: &self.buf[start..start + length],
-                    cells: &self.cells,
-                }));
+                let bytes = &self.buf[start..start + length];
+                return Ok(Some(Record { line, bytes, cells: &self.cells, in_place: true }));
             }
             match parse_quoted(rest, self.eof, &mut self.scratch, &mut self.cells) {
                 Some((consumed, newlines)) => {
                     let line = self.line;
                     self.line += newlines;
                     self.at += consumed;
-                    return Ok(Some(Record { line, bytes: &self.scratch, cells: &self.cells }));
+                    return Ok(Some(Record {
+                        line,
+                        bytes: &self.scratch,
+                        cells: &self.cells,
+                        in_place: false,
+                    }));
                 }
                 None => self.fill()?,
             }

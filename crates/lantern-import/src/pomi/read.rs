@@ -145,12 +145,22 @@ fn add_row(
             cache.remember(record, keys);
         }
     }
-    let field_text = row.text(header.field);
-    let field = PomiField::parse(field_text);
-    if field.is_none() {
-        row.fail(header.field, format!("{field_text:?} is not a POMI field (such as Total_Pat_Enbld)"));
-    }
-    let value = parse_value(&mut row);
+    let field = match record.get(header.field).and_then(exact_field) {
+        Some(field) => Some(field),
+        None => {
+            let field_text = row.text(header.field);
+            let field = PomiField::parse(field_text);
+            if field.is_none() {
+                let message = format!("{field_text:?} is not a POMI field (such as Total_Pat_Enbld)");
+                row.fail(header.field, message);
+            }
+            field
+        }
+    };
+    let value = match record.get(header.value).and_then(plain_number) {
+        Some(value) => Some(Some(value)),
+        None => parse_value(&mut row),
+    };
     let (Some(keys), Some(field), Some(value)) = (cache.keys.as_ref(), field, value) else {
         return Err(row.errors);
     };
@@ -273,6 +283,26 @@ pub enum Column {
     Org,
     Icb,
     Field,
+}
+
+/// A field cell spelt exactly as published: the usual case, read without the UTF-8 check, trimming
+/// and case folding that [`PomiField::parse`] does for the rest.
+fn exact_field(cell: &[u8]) -> Option<PomiField> {
+    PomiField::ALL.into_iter().find(|f| f.name().as_bytes() == cell)
+}
+
+/// A value cell of plain digits, perhaps after a `-`, that fits an i64: the usual case, read without
+/// the UTF-8 check and trimming of [`parse_value`], which reads everything else.
+fn plain_number(cell: &[u8]) -> Option<i64> {
+    let (negative, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    if digits.is_empty() || digits.len() > 18 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let magnitude = digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// The `value` cell: blank is kept as unknown (`Some(None)`), any whole number as published (a count

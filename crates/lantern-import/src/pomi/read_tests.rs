@@ -114,3 +114,36 @@ fn impossible_values_are_kept_as_published_and_flagged_with_their_line() {
     assert_eq!(missing.len(), crate::reference::FLAG_EXAMPLES, "the first few, the rest counted");
     assert!(missing[0].starts_with("rows from line 2, B82007 2018-04 "), "{missing:?}");
 }
+
+proptest::proptest! {
+    /// The quick readings of a value and a field agree with the full ones wherever they answer.
+    #[test]
+    fn quick_readings_agree_with_the_full_ones(
+        value in "[-+ 0-9a]{0,21}",
+        field in proptest::sample::select(
+            lantern_core::uptake::PomiField::ALL.iter().map(|f| f.name()).collect::<Vec<_>>()),
+        upper in proptest::bool::ANY,
+    ) {
+        if let Some(quick) = super::plain_number(value.as_bytes()) {
+            proptest::prop_assert_eq!(Some(quick), value.trim().parse::<i64>().ok());
+        }
+        let spelt = if upper { field.to_ascii_uppercase() } else { field.to_owned() };
+        if let Some(quick) = super::exact_field(spelt.as_bytes()) {
+            proptest::prop_assert_eq!(Some(quick), lantern_core::uptake::PomiField::parse(&spelt));
+        }
+    }
+}
+
+#[test]
+fn quick_readings_answer_the_usual_cells() {
+    assert_eq!(super::plain_number(b"416"), Some(416));
+    assert_eq!(super::plain_number(b"-3"), Some(-3));
+    assert_eq!(super::plain_number(b"999999999999999999"), Some(999_999_999_999_999_999));
+    assert_eq!(super::plain_number(b"9223372036854775807"), None, "19 digits: the full reading decides");
+    assert_eq!(super::plain_number(b" 4"), None);
+    assert_eq!(
+        super::exact_field(b"Pat_DetCodeRec_Use"),
+        Some(lantern_core::uptake::PomiField::PatDetCodeRecUse)
+    );
+    assert_eq!(super::exact_field(b"pat_detcoderec_use"), None, "other spellings: the full reading decides");
+}
