@@ -55,9 +55,11 @@ pub fn postgres_server_url() -> Option<String> {
 pub async fn postgres() -> Option<TestDatabase> {
     let server = postgres_server_url()?;
     sqlx::any::install_default_drivers();
-    let name = format!("lantern_test_{}", uuid::Uuid::new_v4().simple());
     let admin =
         AnyPoolOptions::new().max_connections(1).connect(&server).await.expect("connect to PostgreSQL");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    sweep_stale(&admin, now).await;
+    let name = format!("lantern_test_{now}_{}", uuid::Uuid::new_v4().simple());
     admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
     admin.close().await;
     let url = replace_database(&server, &name);
@@ -65,6 +67,34 @@ pub async fn postgres() -> Option<TestDatabase> {
     let store = Store::connect(&location).await.expect("open PostgreSQL");
     store.migrate().await.expect("migrate PostgreSQL");
     Some(TestDatabase { store, location, _dir: None })
+}
+
+/// A test's database outlives it (its store may still be open as the test ends), so each new one first
+/// drops those made more than [`STALE_AFTER`] seconds ago, as their names tell, and those named before
+/// names told (`lantern_test_` and 32 hex digits). A plain `DROP DATABASE` refuses one still in use,
+/// and two runs sweeping at once find the other's drops done: either is simply passed over.
+async fn sweep_stale(admin: &sqlx::AnyPool, now: u64) {
+    let rows = sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE 'lantern\\_test\\_%'")
+        .fetch_all(admin)
+        .await
+        .expect("list the test databases");
+    for row in rows {
+        let name: String = sqlx::Row::try_get(&row, 0).expect("a database name");
+        if is_stale(&name, now) {
+            let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name}").as_str()).await;
+        }
+    }
+}
+
+/// Six hours: far longer than any test runs.
+const STALE_AFTER: u64 = 6 * 60 * 60;
+
+fn is_stale(name: &str, now: u64) -> bool {
+    let Some(rest) = name.strip_prefix("lantern_test_") else { return false };
+    match rest.split_once('_') {
+        Some((made, _)) => made.parse::<u64>().is_ok_and(|made| made + STALE_AFTER < now),
+        None => rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit()),
+    }
 }
 
 fn replace_database(server: &str, name: &str) -> String {
@@ -110,6 +140,42 @@ macro_rules! contract {
 
 #[cfg(test)]
 mod tests {
+    /// A database left by a test long ago is gone once the next test makes its own.
+    #[tokio::test]
+    async fn a_new_test_database_sweeps_away_stale_ones() {
+        use sqlx::Executor;
+        let Some(server) = super::postgres_server_url() else { return };
+        sqlx::any::install_default_drivers();
+        let admin = super::AnyPoolOptions::new().max_connections(1).connect(&server).await.expect("connect");
+        let stale = format!("lantern_test_1_{}", uuid::Uuid::new_v4().simple());
+        admin.execute(format!("CREATE DATABASE {stale}").as_str()).await.expect("create");
+        let exists = || async {
+            sqlx::query("SELECT 1 FROM pg_database WHERE datname = $1")
+                .bind(stale.clone())
+                .fetch_optional(&admin)
+                .await
+                .expect("query")
+                .is_some()
+        };
+        assert!(exists().await);
+        let fresh = super::postgres().await.expect("a server");
+        assert!(!exists().await, "{stale} was not swept");
+        drop(fresh);
+    }
+
+    #[test]
+    fn only_old_test_databases_are_stale() {
+        let now = 1_800_000_000;
+        assert!(super::is_stale("lantern_test_1799970000_0123abcd", now), "over six hours old");
+        assert!(!super::is_stale("lantern_test_1799990000_0123abcd", now), "under three hours old");
+        assert!(
+            super::is_stale(&format!("lantern_test_{}", "a1".repeat(16)), now),
+            "named before names told"
+        );
+        assert!(!super::is_stale("lantern_test_notes", now));
+        assert!(!super::is_stale("test", now));
+    }
+
     #[test]
     fn database_name_is_replaced() {
         assert_eq!(super::replace_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
