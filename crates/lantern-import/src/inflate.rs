@@ -33,7 +33,8 @@ pub fn read_ahead<S: Read + Send, T>(source: S, read: impl FnOnce(&mut dyn Read)
     })
 }
 
-fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads into all of `buf` unless the source ends first; the bytes read.
+pub(crate) fn fill(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match source.read(&mut buf[filled..]) {

@@ -134,30 +134,33 @@ impl<R: Read> Records<R> {
                 self.fill()?;
                 continue;
             }
-            self.cells.clear();
             let rest = &self.buf[self.at..self.end];
+            // (length without the line end, bytes taken with it), when the record is the line as read.
             let in_place = match memchr(b'\n', rest) {
                 Some(newline) => {
                     let line = &rest[..newline];
                     let length = if line.last() == Some(&b'\r') { newline - 1 } else { newline };
                     let line = &line[..length];
-                    // split_quoted leaves the cells empty unless it cut the line.
-                    let plain = memchr2(b'"', b'\r', line).is_none()
-                        || (memchr(b'\r', line).is_none() && split_quoted(line, &mut self.cells));
-                    plain.then_some((length, newline + 1))
+                    let cut = if memchr2(b'"', b'\r', line).is_none() {
+                        split_plain(line, &mut self.cells);
+                        true
+                    } else {
+                        memchr(b'\r', line).is_none() && split_quoted(line, &mut self.cells)
+                    };
+                    cut.then_some((length, newline + 1))
                 }
                 None if !self.eof => {
                     self.fill()?;
                     continue;
                 }
-                None => memchr2(b'"', b'\r', rest).is_none().then_some((rest.len(), rest.len())),
+                None if memchr2(b'"', b'\r', rest).is_none() => {
+                    split_plain(rest, &mut self.cells);
+                    Some((rest.len(), rest.len()))
+                }
+                None => None,
             };
             if let Some((length, consumed)) = in_place {
-                let start = self.at;
-                if self.cells.is_empty() {
-                    split_plain(&self.buf[start..start + length], &mut self.cells);
-                }
-                let line = self.line;
+                let (start, line) = (self.at, self.line);
                 self.line += u64::from(consumed > length);
                 self.at += consumed;
                 let bytes = &self.buf[start..start + length];
@@ -191,30 +194,22 @@ impl<R: Read> Records<R> {
             let grown = (2 * self.buf.len()).max(self.end + self.read);
             self.buf.resize(grown, 0);
         }
-        while self.end < self.buf.len() {
-            match self.source.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => self.end += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let space = self.buf.len() - self.end;
+        let got = crate::inflate::fill(&mut self.source, &mut self.buf[self.end..])?;
+        self.end += got;
+        self.eof = got < space;
         Ok(())
     }
 }
 
 /// Cuts a line whose quotes all wrap whole cells (`"NHS A, B and C CCG"`, no `""` inside) at the
-/// commas outside them, leaving `cells` empty and returning false for any other line.
+/// commas outside them; false for any other line, which the state machine reads instead.
 fn split_quoted(line: &[u8], cells: &mut Vec<(usize, usize)>) -> bool {
     cells.clear();
     let mut at = 0;
     loop {
         if line.get(at) == Some(&b'"') {
             let Some(close) = memchr(b'"', &line[at + 1..]).map(|i| at + 1 + i) else {
-                cells.clear();
                 return false;
             };
             match line.get(close + 1) {
@@ -226,10 +221,7 @@ fn split_quoted(line: &[u8], cells: &mut Vec<(usize, usize)>) -> bool {
                     cells.push((at + 1, close));
                     at = close + 2;
                 }
-                Some(_) => {
-                    cells.clear();
-                    return false;
-                }
+                Some(_) => return false,
             }
         } else {
             match memchr(b',', &line[at..]) {

@@ -94,7 +94,7 @@ pub async fn import_pomi_file(store: &Store, path: &Path, actor: &Actor) -> Resu
     let (send, mut receive) = tokio::sync::mpsc::channel::<Whole>(4);
     let owned = path.to_owned();
     let reading = tokio::task::spawn_blocking(move || {
-        let take = move |months| send.blocking_send(months).is_ok();
+        let take = move |whole| send.blocking_send(whole).is_ok();
         with_table(&owned, |input| tally_pomi_taking(input, Some(&take)).map(Tally::finish))
     });
     let stored = async {

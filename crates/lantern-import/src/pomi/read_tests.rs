@@ -147,3 +147,49 @@ fn quick_readings_answer_the_usual_cells() {
     );
     assert_eq!(super::exact_field(b"pat_detcoderec_use"), None, "other spellings: the full reading decides");
 }
+
+/// A practice-month made whole late (its last row at the end of the file) still has its flags listed
+/// by their own lines: the first few of a kind are the first few in the file, not the first noted.
+#[test]
+fn flag_examples_are_the_first_by_line_whatever_order_months_are_whole_in() {
+    use lantern_core::uptake::PomiField;
+    let rows_of = |practice: &str, negative: bool| -> Vec<String> {
+        PomiField::ALL
+            .iter()
+            .map(|f| {
+                let value = if negative && *f == PomiField::TotalUse { "-1" } else { "0" };
+                row("30APR2018", practice, "TPP", f.name(), value)
+            })
+            .collect()
+    };
+    let late = rows_of("A00001", true);
+    let (late_head, late_tail) = late.split_at(PomiField::COUNT - 1);
+    let mut rows: Vec<String> = late_head.to_vec();
+    for i in 2..=8 {
+        rows.extend(rows_of(&format!("A0000{i}"), true));
+    }
+    rows.extend(late_tail.to_vec());
+    // The late month's Total_Use is on line 5, before every other practice's.
+    let total_use_at = PomiField::ALL.iter().position(|f| *f == PomiField::TotalUse).expect("a field");
+    assert_eq!(total_use_at + 2, 5);
+    let text = format!("{HEADER}{}", rows.concat());
+    let taken = std::sync::Mutex::new(0usize);
+    let take = |whole: super::Whole| {
+        *taken.lock().expect("lock") += whole.len();
+        true
+    };
+    let file = super::tally_pomi_taking(text.as_bytes(), Some(&take)).expect("reads").finish();
+    assert_eq!(*taken.lock().expect("lock"), 8, "every practice-month taken while reading");
+    let lines: Vec<&str> = file.stats.flag_examples["negative_value"]
+        .iter()
+        .map(|e| e.split(',').next().unwrap_or_default())
+        .collect();
+    // Naively: the negative values' lines in the file, in order, the first five.
+    let mut expected: Vec<usize> =
+        rows.iter().enumerate().filter(|(_, r)| r.contains(",Total_Use,-1")).map(|(i, _)| i + 2).collect();
+    expected.sort_unstable();
+    let expected: Vec<String> =
+        expected.iter().take(crate::reference::FLAG_EXAMPLES).map(|l| format!("line {l}")).collect();
+    assert_eq!(lines, expected);
+    assert_eq!(file.stats.flags["negative_value"], 8);
+}

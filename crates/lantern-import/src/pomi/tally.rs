@@ -103,8 +103,9 @@ pub struct Tally {
     names: Vec<(&'static str, NamesSeen)>,
     /// Flags by kind, of the practice-months taken and not.
     flag_counts: BTreeMap<String, u64>,
-    /// Every flag's line and example text, to pick each kind's first few by line at the end.
-    flag_lines: Vec<(u64, String, String)>,
+    /// Per kind, the first [`FLAG_EXAMPLES`] flags by line (the earlier noted first on one line), with
+    /// their lines: a flag further down is not written out at all.
+    flag_examples: BTreeMap<String, Vec<(u64, String)>>,
 }
 
 /// Whole practice-months handed over while the file is read, with their flags.
@@ -163,7 +164,7 @@ impl Tally {
             months: HashMap::default(),
             names: Vec::new(),
             flag_counts: BTreeMap::new(),
-            flag_lines: Vec::new(),
+            flag_examples: BTreeMap::new(),
         }
     }
 
@@ -292,8 +293,16 @@ impl Tally {
                 .filter(|&l| l > 0)
                 .unwrap_or(month.line);
             let at = if quirk.kind == QuirkKind::MissingField { "rows from line" } else { "line" };
-            let example = format!("{at} {line}, {practice} {period} {}: {}", quirk.field, quirk.detail);
-            self.flag_lines.push((line, kind.to_owned(), example));
+            let examples = match self.flag_examples.get_mut(kind) {
+                Some(examples) => examples,
+                None => self.flag_examples.entry(kind.to_owned()).or_default(),
+            };
+            if examples.len() < FLAG_EXAMPLES || examples.last().is_some_and(|(last, _)| line < *last) {
+                let example = format!("{at} {line}, {practice} {period} {}: {}", quirk.field, quirk.detail);
+                let place = examples.partition_point(|(noted, _)| *noted <= line);
+                examples.insert(place, (line, example));
+                examples.truncate(FLAG_EXAMPLES);
+            }
             flags.push(UptakeFlag {
                 source: "pomi".to_owned(),
                 practice: practice.to_owned(),
@@ -339,14 +348,10 @@ impl Tally {
             *stats.practices_per_period.entry(self.periods.text(key.period).to_owned()).or_default() += 1;
         }
         months.sort_by(|a, b| (&a.period, &a.practice).cmp(&(&b.period, &b.practice)));
-        // Stable: a practice-month's flags on one line stay in field order.
-        self.flag_lines.sort_by_key(|(line, _, _)| *line);
-        for (_, kind, example) in std::mem::take(&mut self.flag_lines) {
-            let examples = stats.flag_examples.entry(kind).or_default();
-            if examples.len() < FLAG_EXAMPLES {
-                examples.push(example);
-            }
-        }
+        stats.flag_examples = std::mem::take(&mut self.flag_examples)
+            .into_iter()
+            .map(|(kind, examples)| (kind, examples.into_iter().map(|(_, example)| example).collect()))
+            .collect();
         stats.flags = std::mem::take(&mut self.flag_counts);
         flags.sort_by(|a, b| {
             (&a.period, &a.practice, &a.kind, &a.field).cmp(&(&b.period, &b.practice, &b.kind, &b.field))

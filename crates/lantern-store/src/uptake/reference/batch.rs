@@ -23,27 +23,31 @@ fn max_parameters(backend: Backend) -> usize {
 /// linear scan, which makes `$n` cost n² on a statement of thousands of them. Since sqlx numbers
 /// anonymous ones in order of appearance, a statement must not mix the two forms.
 fn mark(backend: Backend, n: usize) -> String {
+    let mut text = String::new();
+    push_mark(&mut text, backend, n);
+    text
+}
+
+/// Writes placeholder `n` (see [`mark`]) onto `text`.
+fn push_mark(text: &mut String, backend: Backend, n: usize) {
     match backend {
-        Backend::Sqlite => "?".to_owned(),
-        Backend::Postgres => format!("${n}"),
+        Backend::Sqlite => text.push('?'),
+        Backend::Postgres => {
+            text.push('$');
+            text.push_str(&n.to_string());
+        }
     }
 }
 
 /// `count` placeholders from number `first` on, written into one string: a national file's statements
-/// hold hundreds of thousands of them.
+/// hold hundreds of thousands of them in all.
 fn placeholders(backend: Backend, first: usize, count: usize) -> String {
     let mut marks = String::with_capacity(count * 4);
     for n in first..first + count {
         if n > first {
             marks.push_str(", ");
         }
-        match backend {
-            Backend::Sqlite => marks.push('?'),
-            Backend::Postgres => {
-                marks.push('$');
-                marks.push_str(&n.to_string());
-            }
-        }
+        push_mark(&mut marks, backend, n);
     }
     marks
 }
