@@ -12,6 +12,7 @@
 //! - [`appointments`]: Appointments in General Practice (appointments by mode, lead time and status).
 //! - [`cbt`]: Cloud Based Telephony (calls per practice; shared phone accounts kept apart), read
 //!   from the publication's workbook with [`xlsx`].
+//! - [`nhs_app`]: NHS App management information, for England and ICBs only (never a practice).
 //! - [`published`] and [`dates`]: opening published files (.csv, .zip, .csv.gz) and reading their dates.
 
 pub mod age_bands;
@@ -23,6 +24,7 @@ pub mod epraccur;
 pub mod imd;
 mod inflate;
 pub(crate) mod lines;
+pub mod nhs_app;
 pub mod oc;
 mod oc_flags;
 pub mod oc_table2;

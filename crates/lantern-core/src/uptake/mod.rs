@@ -13,12 +13,14 @@
 //!   [`beside`] (hidden work next to uptake).
 //! - [`oc_notes`]: the months NHS England's notes say a supplier's online consultation data is incomplete.
 //! - [`access`]: how patients reach the practice today (appointments by mode, telephony).
+//! - [`nhs_app`]: NHS App use, published for ICBs and England only.
 
 pub mod access;
 pub mod age;
 pub mod beside;
 pub mod equity;
 pub mod measures;
+pub mod nhs_app;
 pub mod oc;
 pub mod oc_notes;
 pub mod peers;

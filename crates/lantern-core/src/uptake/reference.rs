@@ -169,6 +169,13 @@ pub enum ReferenceQuirk {
     /// A month NHS England's notes say the practice's supplier sent partial or no data for
     /// ([`super::oc_notes`]): kept as published; it is not the month's real demand.
     IncompleteSupplier,
+    /// A column's month label repeats another column's, and its figures are those the same file
+    /// publishes elsewhere for a month no column is labelled with (NHS App `Table 1`): stored as
+    /// that month.
+    MonthRelabelled,
+    /// A figure that cannot be true as defined (more NHS App unique users than logins): kept as
+    /// published.
+    Implausible,
 }
 
 impl ReferenceQuirk {
@@ -185,6 +192,8 @@ impl ReferenceQuirk {
             ReferenceQuirk::SumMismatch => "sum_mismatch",
             ReferenceQuirk::MethodChange => "method_change",
             ReferenceQuirk::IncompleteSupplier => "incomplete_supplier",
+            ReferenceQuirk::MonthRelabelled => "month_relabelled",
+            ReferenceQuirk::Implausible => "implausible",
         }
     }
 }

@@ -9,6 +9,7 @@ pub(super) mod batch;
 #[macro_use]
 mod tables;
 mod access;
+mod nhs_app;
 mod of_practice;
 mod read;
 
