@@ -405,6 +405,25 @@ pub enum ImportCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// NHS App Management Information Statistics, the monthly workbook as NHS England publishes it:
+    /// `NHS App Management Information Statistics - <Month> <Year>.xlsx` (sheets `Table 1`, England,
+    /// and `Table 2`, ICBs: NHS App logins and unique user logins per month).
+    ///
+    /// The figures are published for England and ICBs only and are stored at those levels: no
+    /// practice is ever given them (usage the publisher mapped to no ICB is kept as `Unknown`, part of
+    /// England's figure). Each workbook republishes every month since March 2025; re-importing replaces
+    /// a month whole where anything in it changed and otherwise changes nothing. Damage refuses the
+    /// file naming the sheet, row and column (no header row, a month that is not a date, a malformed
+    /// ICB code, an ICB twice in a month); a value never does: blank or suppressed figures are kept as
+    /// unknown, figures below zero or more users than logins as published, ICB rows that do not add up
+    /// to England's figure as published, each flagged. A `Table 1` month label repeated over the next
+    /// month's column is read as that month when its figures are `Table 2`'s sums for it, and flagged.
+    NhsApp {
+        /// The .xlsx workbook.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,8 @@
 //! online appointments), beyond season, trend and matched peers, and what did each extra online user
 //! cost in logged staff time. The estimator and its rules are `lantern_core::effect`'s, and
 //! `lantern_web::effect` gathers the data (for the pages and API too); this reads the arguments and
-//! writes the answer, saying plainly when there is none.
+//! writes the answer, saying plainly when there is none. NHS App use in the practice's ICB comes
+//! after, as context labelled as the ICB's (the figures are published for ICBs, not practices).
 
 use anyhow::{bail, Context};
 use lantern_core::audit::{Actor, AuditEntry};
@@ -127,5 +128,29 @@ fn csv(report: &EffectReport) -> anyhow::Result<String> {
         ]),
     }
     out.write_record(&row)?;
+    // NHS App figures are the ICB's, never the practice's: their own measure names and estimate
+    // ("icb_context"), the ICB and month in the estimate column, and no interval or months counted.
+    if let Some(context) = &report.nhs_app {
+        for month in &context.months {
+            let side = if month.from_start { "from the start" } else { "before" };
+            for (measure, value) in [
+                ("nhs_app_logins_icb_context", month.logins),
+                ("nhs_app_unique_user_logins_icb_context", month.unique_user_logins),
+            ] {
+                let mut row = row_of(measure, &format!("ICB {} {} ({side})", context.icb, month.period));
+                row.extend([
+                    "icb_context".to_owned(),
+                    value.map(|v| v.to_string()).unwrap_or_default(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    context.label.to_owned(),
+                ]);
+                out.write_record(&row)?;
+            }
+        }
+    }
     Ok(String::from_utf8(out.into_inner()?)?)
 }

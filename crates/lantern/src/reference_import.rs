@@ -8,7 +8,7 @@ use anyhow::Context;
 use lantern_core::audit::Actor;
 use lantern_import::episodes_csv::ImportErrors;
 use lantern_import::reference::{read_file, ReferenceFile};
-use lantern_import::{age_bands, appointments, cbt, epraccur, imd, oc, oc_table2, places};
+use lantern_import::{age_bands, appointments, cbt, epraccur, imd, nhs_app, oc, oc_table2, places};
 use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
@@ -129,6 +129,24 @@ pub async fn import_oc_workbook(database: &str, path: &Path) -> anyhow::Result<(
         .await
         .with_context(|| format!("nothing was imported from {}", path.display()))?;
     print!("{}: online consultation submissions (workbook)\n{report}", path.display());
+    println!("took {:.2} s", started.elapsed().as_secs_f64());
+    println!("{ATTRIBUTION}");
+    Ok(())
+}
+
+/// `lantern import nhs-app WORKBOOK.xlsx`: England's and the ICBs' NHS App figures, all or nothing.
+pub async fn import_nhs_app(database: &str, path: &Path) -> anyhow::Result<()> {
+    let store = crate::open(database).await?;
+    let (started, actor) = (Instant::now(), Actor::system("lantern import"));
+    let owned = path.to_owned();
+    let file = tokio::task::spawn_blocking(move || nhs_app::read_nhs_app(&owned))
+        .await
+        .context("the reader stopped")?
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let report = nhs_app::store_nhs_app(&store, &file, &actor)
+        .await
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    print!("{}: NHS App management information\n{report}", path.display());
     println!("took {:.2} s", started.elapsed().as_secs_f64());
     println!("{ATTRIBUTION}");
     Ok(())

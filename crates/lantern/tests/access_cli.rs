@@ -87,3 +87,36 @@ fn online_consultations_workbook_imports_once_says_what_it_read_and_is_unchanged
         assert!(help.contains(name), "{name:?} in\n{help}");
     }
 }
+
+#[test]
+fn nhs_app_imports_once_at_icb_and_england_level_and_is_unchanged_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("n.db").to_string_lossy().into_owned();
+    let workbook = fixture("nhs-app/NHS App Management Information Statistics - July 2025.xlsx");
+    let args = ["import", "nhs-app", &workbook, "--database", &db];
+    let first = lantern(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    // 5 months (March to July 2025) × (England, 42 ICBs, Unknown); July's England figure is Table 1's
+    // column C, which the workbook labels June (see the fixtures' README).
+    for line in [
+        "ICBs: 42",
+        "England months (Table 1): 5",
+        "period 2025-07: 42 ICBs",
+        "2025-07 NHS App logins, England (Table 1): 56450869",
+        "2025-07 NHS App logins, ICB rows and Unknown (Table 2): 56450869",
+        "level-months (England, ICBs, Unknown): 220 new, 0 updated, 0 unchanged",
+        "flags: month_relabelled 1",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in\n{out}");
+    }
+    assert!(!out.contains("practices:"), "{out}");
+    assert!(out.contains("Open Government Licence"), "{out}");
+    let again = text(&lantern(&args).stdout);
+    assert!(
+        again.contains("level-months (England, ICBs, Unknown): 0 new, 0 updated, 220 unchanged"),
+        "{again}"
+    );
+    let help = text(&lantern(&["import", "nhs-app", "--help"]).stdout);
+    assert!(help.contains("NHS App Management Information Statistics - <Month> <Year>.xlsx"), "{help}");
+}

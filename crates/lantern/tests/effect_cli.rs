@@ -47,7 +47,7 @@ fn submissions(k: usize, i: usize, period: &str, registered: i64) -> i64 {
     (rate * registered as f64 / 1_000.0).round() as i64
 }
 
-async fn seed(db: &str) -> (String, String) {
+async fn seed(db: &str) -> (String, String, String) {
     let location = DatabaseLocation::parse(db).expect("location");
     let store = Store::connect(&location).await.expect("open");
     store.migrate().await.expect("migrate");
@@ -107,6 +107,8 @@ async fn seed(db: &str) -> (String, String) {
     let offer =
         store.create_offer(&code, &draft("drop_in_session", "2026-04-01"), &actor).await.expect("offer");
     let early = store.create_offer(&code, &draft("poster", "2024-06-01"), &actor).await.expect("offer");
+    // Started within the months the NHS App fixtures cover (March to August 2025).
+    let leaflets = store.create_offer(&code, &draft("leaflet", "2025-06-01"), &actor).await.expect("offer");
     let settings = store.settings(&code).await.expect("settings");
     let ctx = PracticeContext {
         practice: &code,
@@ -138,14 +140,14 @@ async fn seed(db: &str) -> (String, String) {
         store.create_episode(&input.validate(&ctx).expect("valid"), &actor).await.expect("episode");
     }
     store.close().await;
-    (offer.id.to_string(), early.id.to_string())
+    (offer.id.to_string(), early.id.to_string(), leaflets.id.to_string())
 }
 
 #[tokio::test]
 async fn the_effect_report_recovers_the_planted_step_and_costs_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("effect.db").to_string_lossy().into_owned();
-    let (offer, early) = seed(&db).await;
+    let (offer, early, _) = seed(&db).await;
     let out = ok(&["report", "effect", "--database", &db, "--practice", TARGET, "--offer", &offer]);
     let report: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(report["synthetic"], serde_json::Value::Null);
@@ -225,4 +227,55 @@ async fn the_effect_report_recovers_the_planted_step_and_costs_it() {
     let refused =
         support::refused(&["report", "effect", "--database", &db, "--practice", "B82001", "--offer", &offer]);
     assert!(refused.contains("is not one of B82001's offers"), "{refused}");
+}
+
+#[tokio::test]
+async fn the_effect_report_gives_the_icbs_nhs_app_figures_as_context_never_the_practices() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("effect.db").to_string_lossy().into_owned();
+    let (_, _, leaflets) = seed(&db).await;
+    let workbook = support::fixture("nhs-app/NHS App Management Information Statistics - August 2025.xlsx");
+    ok(&["import", "nhs-app", &workbook, "--database", &db]);
+    let csv = ok(&[
+        "report",
+        "effect",
+        "--database",
+        &db,
+        "--practice",
+        TARGET,
+        "--offer",
+        &leaflets,
+        "--format",
+        "csv",
+    ]);
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+    let context: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[5] == "icb_context").collect();
+    // March to August 2025 (six months before the June start to six after, as held), two figures each.
+    assert_eq!(context.len(), 12, "{csv}");
+    // QHM's (North East and North Cumbria) figures in the August workbook's Table 2, rows 167 and
+    // 39, read with Python's zipfile when the fixture was added.
+    let june = context
+        .iter()
+        .find(|r| &r[3] == "nhs_app_logins_icb_context" && r[4].contains("2025-06"))
+        .expect("June");
+    assert_eq!((&june[4], &june[6]), ("ICB QHM 2025-06 (from the start)", "3187498"));
+    let march = context
+        .iter()
+        .find(|r| &r[3] == "nhs_app_unique_user_logins_icb_context" && r[4].contains("2025-03"))
+        .expect("March");
+    assert_eq!((&march[4], &march[6]), ("ICB QHM 2025-03 (before)", "627326"));
+    assert!(context
+        .iter()
+        .all(|r| &r[12] == "ICB-level context (NHS App figures are published for ICBs, not practices)"));
+    assert!(context.iter().all(|r| r[4].starts_with("ICB QHM ")), "only the practice's own ICB");
+
+    let json = ok(&["report", "effect", "--database", &db, "--practice", TARGET, "--offer", &leaflets]);
+    let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let nhs_app = &report["nhs_app"];
+    assert_eq!(nhs_app["icb"], "QHM");
+    assert_eq!(nhs_app["icb_name"], "NHS North East and North Cumbria Integrated Care Board");
+    assert_eq!(nhs_app["months"].as_array().expect("months").len(), 6);
+    assert_eq!(nhs_app["months"][5]["logins"], 3_198_432, "August 2025, row 242");
+    assert!(!json.contains("1345233"), "QWE's figures (another ICB) are not shown");
 }

@@ -5,6 +5,7 @@
 //! `lantern_core::effect`'s; this gathers the data from the store and says the answer in words.
 //! `lantern report effect`, the effect pages and the API all ask here, so they give the same figures.
 
+use super::nhs_app_context::{nhs_app_context, NhsAppContext};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use lantern_core::effect::appointments::{appointment_series, AppointmentCount, APPOINTMENT_MEASURE};
@@ -59,6 +60,9 @@ pub struct EffectReport {
     pub says: Vec<String>,
     /// The second measure, when appointment figures are held for the practice.
     pub appointments: Option<MeasureEffect>,
+    /// NHS App use in the practice's ICB around the start, as context: published for ICBs, not
+    /// practices, so never the practice's figure and never in the estimate. None when not held.
+    pub nhs_app: Option<NhsAppContext>,
 }
 
 /// The offer's effect on a second measure, against the same peers.
@@ -129,6 +133,7 @@ pub async fn offer_effect(store: &Store, offer: &Offer) -> Result<EffectReport, 
     let exposure = Exposure { denominator: list_size.unwrap_or(0) as f64, per: 1_000.0 };
     let cost = cost_per_extra_user(&effect, exposure, staff_minutes, per_minute);
     let appointments = appointment_effect(store, code.as_str(), &peers, &panel).await?;
+    let nhs_app = nhs_app_context(store, code.as_str(), panel.start).await?;
 
     Ok(EffectReport {
         synthetic: synthetic.then_some(SYNTHETIC_LABEL),
@@ -146,6 +151,7 @@ pub async fn offer_effect(store: &Store, offer: &Offer) -> Result<EffectReport, 
         staff_cost_pence: cost_pence,
         cost,
         appointments,
+        nhs_app,
     })
 }
 

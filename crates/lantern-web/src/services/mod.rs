@@ -3,5 +3,6 @@
 pub mod effect;
 pub mod guides;
 pub mod measures;
+pub mod nhs_app_context;
 pub(crate) mod ownership;
 pub mod uptake;

@@ -49,6 +49,15 @@ struct Shown {
     reach: String,
     json_href: String,
     appointments: Option<SecondShown>,
+    nhs_app: Option<IcbContextShown>,
+}
+
+/// NHS App use in the practice's ICB: context, labelled as the ICB's, never the practice's figure.
+struct IcbContextShown {
+    label: &'static str,
+    icb: String,
+    /// Month, before or from the start, logins, users who logged in; latest first.
+    rows: Vec<[String; 4]>,
 }
 
 /// The second measure (video and online appointments): its two estimates and the month-by-month table.
@@ -140,6 +149,23 @@ fn view(offer: &Offer, r: &EffectReport, runner: &str) -> Shown {
         methods: methods(&a.effect, "percentage points"),
         trend: trend_rows(&a.trend),
     });
+    let nhs_app = r.nhs_app.as_ref().map(|c| IcbContextShown {
+        label: c.label,
+        icb: match &c.icb_name {
+            Some(name) => format!("{name} ({})", c.icb),
+            None => c.icb.clone(),
+        },
+        rows: c
+            .months
+            .iter()
+            .rev()
+            .map(|m| {
+                let figure = |v: Option<i64>| v.map_or_else(|| "not published".to_owned(), count);
+                let side = if m.from_start { "From the start" } else { "Before" };
+                [m.period.clone(), side.to_owned(), figure(m.logins), figure(m.unique_user_logins)]
+            })
+            .collect(),
+    });
     let mut cost = vec![
         ("Staff time logged for the offer", minutes_and_hours(r.staff_minutes)),
         ("Staff cost of that time", pounds(r.staff_cost_pence)),
@@ -184,6 +210,7 @@ fn view(offer: &Offer, r: &EffectReport, runner: &str) -> Shown {
         ),
         json_href: format!("/api/v1/offers/{}/effect", offer.id),
         appointments,
+        nhs_app,
     }
 }
 

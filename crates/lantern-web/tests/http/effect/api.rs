@@ -14,6 +14,7 @@ both_backends!(
     roles_and_the_practice_boundary_hold,
     the_effect_endpoint_gives_the_estimates_and_cannot_say,
     the_effect_endpoint_asks_the_same_of_video_and_online_appointments,
+    the_effect_endpoint_gives_the_icbs_nhs_app_figures_as_context,
 );
 
 async fn offers_are_registered_changed_and_ended(app: TestApp) {
@@ -243,4 +244,36 @@ async fn the_effect_endpoint_asks_the_same_of_video_and_online_appointments(app:
     // The online consultation estimate is unchanged by the second measure.
     let oc = report["effect"]["difference_in_differences"]["change"].as_f64().expect("change");
     assert!((oc - seed::naive_difference_in_differences()).abs() < 1e-9);
+}
+
+async fn the_effect_endpoint_gives_the_icbs_nhs_app_figures_as_context(app: TestApp) {
+    let (offer, _) = seed::planted(&app).await;
+    let lead = app.api_as(Role::PracticeLead).await;
+    let url = format!("{}/api/v1/offers/{}/effect", app.base, offer.id);
+    let before = json_of(lead.get(&url).send().await.expect("send")).await;
+    assert!(before["nhs_app"].is_null(), "none held: {}", before["nhs_app"]);
+    seed::nhs_app_months(&app).await;
+    let report = json_of(lead.get(&url).send().await.expect("send")).await;
+    let context = &report["nhs_app"];
+    assert_eq!(context["label"], "ICB-level context (NHS App figures are published for ICBs, not practices)");
+    assert_eq!(context["icb"], "QHM", "the practice map's ICB for the practice");
+    let months = context["months"].as_array().expect("months");
+    assert_eq!(months.len(), 12);
+    assert_eq!(
+        (months[0]["period"].as_str(), months[0]["from_start"].as_bool()),
+        (Some("2025-10"), Some(false))
+    );
+    assert_eq!(
+        (months[6]["period"].as_str(), months[6]["from_start"].as_bool()),
+        (Some("2026-04"), Some(true))
+    );
+    let (logins, users) = seed::nhs_app_figures("QHM", 6);
+    assert_eq!(
+        (months[6]["logins"].as_i64(), months[6]["unique_user_logins"].as_i64()),
+        (Some(logins), Some(users))
+    );
+    // The estimate is the practice's own, unchanged by the ICB's context.
+    let change = report["effect"]["difference_in_differences"]["change"].as_f64().expect("change");
+    let earlier = before["effect"]["difference_in_differences"]["change"].as_f64().expect("change");
+    assert_eq!(change, earlier);
 }

@@ -15,6 +15,7 @@ both_backends!(
     a_lead_registers_changes_and_ends_an_offer,
     the_effect_page_shows_the_planted_step_against_peers,
     the_effect_page_asks_the_same_of_video_and_online_appointments,
+    the_effect_page_gives_the_icbs_nhs_app_figures_as_context_never_the_practices,
     the_demo_offer_shows_an_estimate_labelled_synthetic,
     others_are_kept_to_their_pages_and_practices,
     analysts_see_offers_across_practices_with_small_numbers_suppressed,
@@ -297,4 +298,41 @@ async fn the_effect_page_asks_the_same_of_video_and_online_appointments(app: Tes
     let peers_mean = (1..=8).map(|k| seed::appointment_share(k, 24, "2026-04")).sum::<f64>() / 8.0;
     assert!(april.contains(&format!(">{:.1}<", seed::appointment_share(0, 24, "2026-04"))), "{april}");
     assert!(april.contains(&format!(">{peers_mean:.1}<")) && april.contains(">8<"), "{april}");
+}
+
+async fn the_effect_page_gives_the_icbs_nhs_app_figures_as_context_never_the_practices(app: TestApp) {
+    seed::planted(&app).await;
+    let lead = app.browser_as(Role::PracticeLead).await;
+    let without = lead.get_html("/effect").await;
+    assert!(!without.contains("id=\"nhs-app-context\""), "no section without NHS App figures");
+    seed::nhs_app_months(&app).await;
+    let page = lead.get_html("/effect").await;
+    let label = between(&page, "id=\"nhs-app-label\"", "</p>").expect("the label");
+    assert!(
+        label.contains("ICB-level context (NHS App figures are published for ICBs, not practices)")
+            && label.contains("NHS QHM Integrated Care Board (QHM)")
+            && label.contains("not this practice's figures"),
+        "{label}"
+    );
+    let table = between(&page, "id=\"nhs-app-table\"", "</table>").expect("the table");
+    // The drop-in starts in April 2026: October 2025 to March 2026 before it, April to September from it.
+    assert_eq!(table.matches("scope=\"row\"").count(), 12, "{table}");
+    for (i, period, side) in
+        [(5, "2026-03", "Before"), (6, "2026-04", "From the start"), (11, "2026-09", "From the start")]
+    {
+        let row = between(table, &format!("scope=\"row\">{period}</th>"), "</tr>").expect(period);
+        let (logins, users) = seed::nhs_app_figures("QHM", i);
+        let comma = |n: i64| format!("{},{:03},{:03}", n / 1_000_000, n / 1_000 % 1_000, n % 1_000);
+        let users_text = format!("{},{:03}", users / 1_000, users % 1_000);
+        assert!(row.contains(side) && row.contains(&comma(logins)) && row.contains(&users_text), "{row}");
+    }
+    assert!(!table.contains("2025-09") && !table.contains("2026-10"), "six months each side: {table}");
+    let (other, _) = seed::nhs_app_figures("QWE", 6);
+    assert!(!page.contains(&format!(
+        "{},{:03},{:03}",
+        other / 1_000_000,
+        other / 1_000 % 1_000,
+        other % 1_000
+    )));
+    assert!(!page.contains("99,999,999"), "England's figure is not shown either");
 }

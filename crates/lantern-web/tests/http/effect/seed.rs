@@ -257,3 +257,48 @@ pub async fn appointment_months(app: &TestApp) {
         .await
         .expect("appointments");
 }
+
+/// NHS App logins and users of an ICB in month `i` of 2025-10 on: distinct for each ICB, so a page
+/// showing another ICB's (or England's) figures would be seen.
+pub fn nhs_app_figures(icb: &str, i: i64) -> (i64, i64) {
+    match icb {
+        "QHM" => (3_000_000 + 1_000 * i, 600_000 + 100 * i),
+        _ => (7_777_000 + i, 1_555_000 + i),
+    }
+}
+
+/// NHS App months from October 2025 to November 2026 for the test practice's ICB (QHM), another ICB
+/// (QWE) and England: published for ICBs and England, never for a practice.
+pub async fn nhs_app_months(app: &TestApp) {
+    use lantern_core::uptake::nhs_app::{NhsAppMonth, ENGLAND};
+    let mut rows = Vec::new();
+    for i in 0..14 {
+        let period = format!("{}-{:02}", 2025 + (9 + i) / 12, (9 + i) % 12 + 1);
+        for icb in ["QHM", "QWE"] {
+            let (logins, users) = nhs_app_figures(icb, i);
+            rows.push(NhsAppMonth {
+                period: period.clone(),
+                level: "icb".into(),
+                code: icb.into(),
+                name: Some(format!("NHS {icb} Integrated Care Board")),
+                region: Some("Y63".into()),
+                region_name: Some("North East and Yorkshire".into()),
+                logins: Some(logins),
+                unique_user_logins: Some(users),
+            });
+        }
+        rows.push(NhsAppMonth {
+            period,
+            level: "england".into(),
+            code: ENGLAND.into(),
+            logins: Some(99_999_999),
+            unique_user_logins: Some(11_111_111),
+            ..Default::default()
+        });
+    }
+    let file = serde_json::json!({ "source": "test" });
+    app.store
+        .import_nhs_app(ReferenceBatch { rows: &rows, flags: &[], names: &[], file: &file }, &actor())
+        .await
+        .expect("nhs app");
+}
