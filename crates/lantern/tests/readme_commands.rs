@@ -275,6 +275,13 @@ async fn walk(db: &str, restored: &str, backend: &str) {
     );
     let printed = walk.ok(&["import", "oc-workbook", &workbook, "--database", db]);
     assert!(printed.contains("practice-months: 19 new"), "{backend} import oc-workbook: {printed}");
+    let workbook = fixture("nhs-app/NHS App Management Information Statistics - June 2025.xlsx");
+    let printed = walk.ok(&["import", "nhs-app", &workbook, "--database", db]);
+    // March to June 2025, each month England, 42 ICBs and the usage mapped to no ICB.
+    assert!(
+        printed.contains("level-months (England, ICBs, Unknown): 176 new"),
+        "{backend} import nhs-app: {printed}"
+    );
     let uptake = json(&walk.ok(&[
         "report",
         "uptake",
