@@ -3,6 +3,9 @@
 //! to the machine's local server at 127.0.0.1:5432.
 
 use crate::{DatabaseLocation, Store};
+use lantern_core::audit::Actor;
+use lantern_core::ods::OdsCode;
+use lantern_core::practice::Practice;
 use sqlx::any::AnyPoolOptions;
 use sqlx::Executor;
 use std::path::PathBuf;
@@ -18,6 +21,20 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A practice for tests that need one to exist: named "Test", list size 100, no PCN or ICB.
+    pub async fn practice(&self, code: &str) -> OdsCode {
+        let ods_code = OdsCode::parse(code).expect("a valid ODS code");
+        let practice = Practice {
+            ods_code: ods_code.clone(),
+            name: "Test".into(),
+            pcn: None,
+            icb: None,
+            list_size: 100,
+        };
+        self.store.upsert_practice(&practice, false, &Actor::system("setup")).await.expect("practice");
+        ods_code
+    }
+
     /// Runs SQL behind the store's back, as someone with direct database access could (used to prove
     /// that tampering is detected).
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {

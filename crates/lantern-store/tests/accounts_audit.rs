@@ -4,7 +4,6 @@ use jiff::{SignedDuration, Timestamp};
 use lantern_core::access::{Role, User};
 use lantern_core::audit::{Actor, AuditEntry};
 use lantern_core::ods::OdsCode;
-use lantern_core::practice::Practice;
 use lantern_core::staff::StaffMember;
 use lantern_store::testing::{self, TestDatabase};
 use lantern_store::{AuditFilter, StoreError};
@@ -25,14 +24,6 @@ fn actor(name: &str) -> Actor {
     Actor { client: Some("192.0.2.7".into()), ..Actor::system(name) }
 }
 
-async fn practice(db: &TestDatabase) -> OdsCode {
-    let code = OdsCode::parse("A81001").expect("valid");
-    let practice =
-        Practice { ods_code: code.clone(), name: "Test".into(), pcn: None, icb: None, list_size: 100 };
-    db.store.upsert_practice(&practice, false, &actor("setup")).await.expect("practice");
-    code
-}
-
 fn user(practice: &OdsCode) -> User {
     User {
         id: Uuid::now_v7(),
@@ -47,7 +38,7 @@ fn user(practice: &OdsCode) -> User {
 }
 
 async fn every_write_is_audited_in_a_verifiable_chain(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let member = StaffMember::new(code.clone(), "Ben", "gp").expect("valid");
     db.store.add_staff(&member, &actor("setup")).await.expect("staff");
     db.store.set_service_enabled(&code, "sms_links", false, &actor("setup")).await.expect("switch");
@@ -66,14 +57,14 @@ async fn every_write_is_audited_in_a_verifiable_chain(db: TestDatabase) {
 }
 
 async fn audit_records_cannot_be_updated_or_deleted(db: TestDatabase) {
-    practice(&db).await;
+    db.practice("A81001").await;
     assert!(db.execute_raw("UPDATE audit_events SET username = 'mallory'").await.is_err(), "append-only");
     assert!(db.execute_raw("DELETE FROM audit_events").await.is_err(), "append-only");
     assert_eq!(db.store.verify_audit().await.expect("verify"), Ok(1));
 }
 
 async fn accounts_and_sessions_round_trip(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let asha = user(&code);
     db.store.create_user(&asha, "$argon2id$fake", &actor("setup")).await.expect("user");
     let again =
@@ -114,7 +105,7 @@ async fn accounts_and_sessions_round_trip(db: TestDatabase) {
 }
 
 async fn tokens_are_revocable_and_scoped_to_their_owner(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let asha = user(&code);
     db.store.create_user(&asha, "x", &actor("setup")).await.expect("user");
     let id = db.store.create_api_token(&asha, "script", "token-hash", &actor("asha")).await.expect("token");
@@ -130,7 +121,7 @@ async fn tokens_are_revocable_and_scoped_to_their_owner(db: TestDatabase) {
 }
 
 async fn sign_in_failures_are_counted_per_user_and_client(db: TestDatabase) {
-    practice(&db).await;
+    db.practice("A81001").await;
     let since = Timestamp::now() - SignedDuration::from_mins(15);
     for _ in 0..3 {
         db.store.record_sign_in_failure("nobody", &actor("sign-in")).await.expect("failure");
@@ -175,7 +166,7 @@ mod role_costs {
     }
 
     async fn costs(db: TestDatabase) {
-        let code = practice(&db).await;
+        let code = db.practice("A81001").await;
         let defaults = db.store.role_costs(&code).await.expect("costs");
         assert_eq!(defaults.get("receptionist"), Some(&1_612), "Agenda for Change band 3 default");
         db.store.set_role_cost(&code, "receptionist", 1_800, &actor("lead")).await.expect("set");

@@ -5,7 +5,6 @@ use jiff::{SignedDuration, Timestamp};
 use lantern_core::access::Role;
 use lantern_core::audit::Actor;
 use lantern_core::ods::OdsCode;
-use lantern_core::practice::Practice;
 use lantern_store::testing::TestDatabase;
 use lantern_store::{contract, AuditFilter, Backend, IdentityStatus, OidcIdentity, SignInClaim};
 
@@ -21,14 +20,6 @@ const ISSUER: &str = "https://cis2.example";
 
 fn actor(name: &str) -> Actor {
     Actor::system(name)
-}
-
-async fn practice(db: &TestDatabase) -> OdsCode {
-    let code = OdsCode::parse("A81001").expect("valid");
-    let practice =
-        Practice { ods_code: code.clone(), name: "Test".into(), pcn: None, icb: None, list_size: 100 };
-    db.store.upsert_practice(&practice, false, &actor("setup")).await.expect("practice");
-    code
 }
 
 fn claim(practice: &OdsCode, role: Role) -> SignInClaim {
@@ -83,7 +74,7 @@ async fn allow_audit(db: &TestDatabase) {
 }
 
 async fn an_approval_and_its_audit_record_commit_together_or_not_at_all(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let asked = request(&db, &code, Role::PracticeLead).await;
     refuse_audit_of(&db, "oidc.approved").await;
     let failed = db.store.approve_oidc_identity(asked.id, &actor("lead")).await;
@@ -105,7 +96,7 @@ async fn an_approval_and_its_audit_record_commit_together_or_not_at_all(db: Test
 }
 
 async fn a_refusal_and_its_audit_record_commit_together_or_not_at_all(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let asked = request(&db, &code, Role::Staff).await;
     refuse_audit_of(&db, "oidc.request_refused").await;
     assert!(db.store.refuse_oidc_identity(asked.id, &actor("lead")).await.is_err());
@@ -119,7 +110,7 @@ async fn a_refusal_and_its_audit_record_commit_together_or_not_at_all(db: TestDa
 }
 
 async fn roles_follow_cis2_lower_at_once_higher_only_when_approved(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let asked = request(&db, &code, Role::PracticeLead).await;
     let user = db.store.approve_oidc_identity(asked.id, &actor("lead")).await.expect("approve");
     let id = asked.id;
@@ -166,7 +157,7 @@ async fn roles_follow_cis2_lower_at_once_higher_only_when_approved(db: TestDatab
 }
 
 async fn a_withdrawn_role_ends_the_accounts_sessions_and_tokens(db: TestDatabase) {
-    let code = practice(&db).await;
+    let code = db.practice("A81001").await;
     let asked = request(&db, &code, Role::Staff).await;
     let user = db.store.approve_oidc_identity(asked.id, &actor("lead")).await.expect("approve");
     let expires = Timestamp::now() + SignedDuration::from_hours(1);

@@ -29,9 +29,16 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::ResetPassword { database, username } => {
             let store = crate::open(&database.database).await?;
-            let Some((user, _)) = store.user_for_sign_in(&username.trim().to_lowercase()).await? else {
+            let Some((user, hash)) = store.user_for_sign_in(&username.trim().to_lowercase()).await? else {
                 bail!("no account called {username}");
             };
+            // A password would be a second way in that the identity provider neither sees nor ends.
+            if hash == lantern_store::NO_PASSWORD {
+                bail!(
+                    "{username} signs in through NHS CIS2 (the identity provider) only, so it has no \
+                     password to reset; its access follows the role CIS2 gives it"
+                );
+            }
             let password = read_password()?;
             check_password(&user.username, &password).map_err(|e| anyhow::anyhow!(e.to_string()))?;
             let hash = hash_password(password).await;

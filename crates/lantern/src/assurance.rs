@@ -55,6 +55,7 @@ const GROUPS: &[(&str, &[&str])] = &[
     ("Audit trail: hash chain verified, tampering found", &["audit"]),
     ("Backup and restore", &["backup", "restore"]),
     ("Accessibility (axe-core in Chromium)", &["axe", "accessib", "keyboard"]),
+    ("Install: the container image built, started and checked; the systemd unit", &["container", "systemd"]),
 ];
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

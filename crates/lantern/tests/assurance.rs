@@ -37,6 +37,9 @@ fn the_pack_names_the_counts_and_failures_of_the_run_it_was_given() {
     let browser = report(&[
         ("episodes.spec.ts", "the log page has no axe violations", "passed"),
         ("effect.spec.ts", "offer forms work by keyboard", "passed"),
+        // scripts/container-check's report has this shape.
+        ("container", "it_serves_the_health_api_on_its_published_port", "passed"),
+        ("container", "sigterm_stops_it_with_exit_status_0", "failed"),
     ]);
     let (rust_file, browser_file) = (path(dir.path(), "junit.xml"), path(dir.path(), "e2e.xml"));
     std::fs::write(&rust_file, &rust).expect("write");
@@ -61,6 +64,12 @@ fn the_pack_names_the_counts_and_failures_of_the_run_it_was_given() {
         "{pack}"
     );
     assert!(pack.contains("| Accessibility (axe-core in Chromium) | 2 | 2 | 0 | 0 |"), "{pack}");
+    assert!(
+        pack.contains(
+            "| Install: the container image built, started and checked; the systemd unit | 2 | 1 | 1 | 0 |"
+        ) && pack.contains("`container` sigterm_stops_it_with_exit_status_0"),
+        "{pack}"
+    );
     assert!(pack.contains("| Audit trail: hash chain verified, tampering found | 1 | 0 | 0 | 1 |"), "{pack}");
     assert!(pack.contains("No patient identity") && pack.contains("DCB0129"), "{pack}");
 

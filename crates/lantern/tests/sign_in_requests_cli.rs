@@ -6,10 +6,9 @@ mod support;
 use lantern_core::access::Role;
 use lantern_core::audit::Actor;
 use lantern_core::ods::OdsCode;
-use lantern_core::practice::Practice;
 use lantern_store::testing::TestDatabase;
 use lantern_store::{AuditFilter, DatabaseLocation, SignInClaim};
-use support::{lantern, ok, text};
+use support::{lantern, lantern_with, ok, text};
 
 lantern_store::contract!(database: the_command_line_lists_approves_and_refuses_sign_in_requests);
 
@@ -30,14 +29,7 @@ async fn the_command_line_lists_approves_and_refuses_sign_in_requests(db: TestDa
         DatabaseLocation::Postgres(url) => url.clone(),
     };
     let setup = Actor::system("test");
-    let practice = Practice {
-        ods_code: OdsCode::parse("A81001").expect("valid"),
-        name: "Test".into(),
-        pcn: None,
-        icb: None,
-        list_size: 100,
-    };
-    db.store.upsert_practice(&practice, false, &setup).await.expect("practice");
+    db.practice("A81001").await;
     let pat = claim("555000000001", "Pat Manager", Role::PracticeLead, "S8000:G8000:R8008");
     let kim = claim("555000000003", "Kim Clerk", Role::Staff, "S8000:G8000:R8010");
     let pat = db.store.oidc_identity_for(&pat, &setup).await.expect("request").id.to_string();
@@ -66,7 +58,16 @@ async fn the_command_line_lists_approves_and_refuses_sign_in_requests(db: TestDa
     assert!(line(&listed, &pat).is_some_and(|l| l.contains("\tapproved\t")), "{listed}");
     assert!(line(&listed, &kim).is_some_and(|l| l.contains("\trefused\t")), "{listed}");
     let account = db.store.user_for_sign_in("cis2-555000000001-a81001").await.expect("lookup");
-    assert_eq!(account.map(|(u, _)| u.role), Some(Role::PracticeLead));
+    assert_eq!(account.as_ref().map(|(u, _)| u.role), Some(Role::PracticeLead));
+    // An account made for a CIS2 person gets no local password from the command line either.
+    let reset = lantern_with(
+        &["user", "reset-password", "--username", "cis2-555000000001-a81001", "--database", &url],
+        &[("LANTERN_PASSWORD", "a long enough passphrase here")],
+    );
+    assert!(!reset.status.success(), "a CIS2-only account was given a password");
+    assert!(text(&reset.stderr).contains("signs in through NHS CIS2"), "{}", text(&reset.stderr));
+    let after = db.store.user_for_sign_in("cis2-555000000001-a81001").await.expect("lookup");
+    assert_eq!(after.map(|(_, hash)| hash), account.map(|(_, hash)| hash), "the password hash is unchanged");
     for (action, by) in [
         ("oidc.approved", "system:lantern accounts approve"),
         ("oidc.request_refused", "system:lantern accounts refuse"),
