@@ -169,6 +169,9 @@ pub enum ReferenceQuirk {
     /// A month NHS England's notes say the practice's supplier sent partial or no data for
     /// ([`super::oc_notes`]): kept as published; it is not the month's real demand.
     IncompleteSupplier,
+    /// A count published as a fraction or as text (`2.5`, `n/a`): kept as published, left out of sums
+    /// as unknown.
+    NotACount,
 }
 
 impl ReferenceQuirk {
@@ -185,6 +188,7 @@ impl ReferenceQuirk {
             ReferenceQuirk::SumMismatch => "sum_mismatch",
             ReferenceQuirk::MethodChange => "method_change",
             ReferenceQuirk::IncompleteSupplier => "incomplete_supplier",
+            ReferenceQuirk::NotACount => "not_a_count",
         }
     }
 }
