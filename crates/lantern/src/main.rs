@@ -93,6 +93,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCommand::Cbt { file, database }) => {
             reference_import::import_cbt(&database.database, &file).await
         }
+        Command::Import(ImportCommand::CbtCsv { file, database }) => {
+            reference_import::import_cbt_csv(&database.database, &file).await
+        }
         Command::Export(ExportCommand::Episodes { database, practice, output }) => {
             let store = open(&database.database).await?;
             let filter = EpisodeFilter {
