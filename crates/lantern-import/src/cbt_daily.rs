@@ -28,7 +28,8 @@
 //!   (`negative_value`), a fraction or text as published with no count (`not_a_count`); each is
 //!   flagged with its line and left out of every sum. A PCN code not of the published form (`U` and
 //!   five digits, or `Unmapped`) is kept as published and flagged `unknown_code`: real files carry
-//!   `U` alone for a practice whose PCN is not known.
+//!   `U` alone for a practice whose PCN is not known. In a Durations file, an account-day whose calls
+//!   answered by wait (CBT003) and by duration (CBT007) differ is flagged `sum_mismatch`.
 
 use crate::dates::parse_date;
 use crate::episodes_csv::{ImportErrors, RowError};
@@ -39,7 +40,7 @@ use lantern_core::uptake::access::CbtAccount;
 use lantern_core::uptake::cbt_daily::{cbt_indicator, CbtDailyFile, CbtDailyValue, CBT_CORE_CATEGORIES};
 use lantern_core::uptake::reference::ReferenceQuirk;
 use lantern_store::{cbt_daily_flag_source, CbtDailyBatch, Store};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -192,6 +193,9 @@ pub fn read_cbt_daily<R: Read>(input: R) -> Result<CbtDailyRead, ImportErrors> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    if file == CbtDailyFile::Durations {
+        flag_answered_mismatch(&mut flags, &values);
+    }
     let stats = stats(file, &values, table.rows_read);
     Ok(CbtDailyRead { file, values: ReferenceFile::new(values, flags, Names::default(), stats) })
 }
@@ -276,6 +280,38 @@ fn flag_value(flags: &mut Flags, line: u64, v: &CbtDailyValue) {
         }
         Some(n) if n < 0 => flags.negative(line, unit, &field, n, "stored as published"),
         Some(_) => {}
+    }
+}
+
+/// Answered calls are counted twice in a Durations file, by wait (CBT003) and by duration (CBT007);
+/// NHS England's data-quality notes say suppliers' two totals have not always matched. Where an
+/// account-day's differ, both are kept as published and the day is flagged `sum_mismatch`. A band
+/// with no row has no calls, so an indicator with no rows that day counts 0.
+fn flag_answered_mismatch(flags: &mut Flags, values: &[CbtDailyValue]) {
+    let mut days: BTreeMap<(String, String, String), [i64; 2]> = BTreeMap::new();
+    for v in values {
+        let slot = match v.indicator.as_str() {
+            "CBT003" => 0,
+            "CBT007" => 1,
+            _ => continue,
+        };
+        let sums = days.entry((v.period.clone(), v.account_key(), v.day.clone())).or_default();
+        sums[slot] += v.value.filter(|n| *n >= 0).unwrap_or(0);
+    }
+    for ((period, account, day), [by_wait, by_duration]) in days {
+        if by_wait != by_duration {
+            let detail = format!(
+                "on {day} CBT003 (answered, by wait) sums to {by_wait} but CBT007 (answered, by duration) to \
+                 {by_duration}; both kept as published"
+            );
+            flags.raise(
+                &account,
+                &period,
+                ReferenceQuirk::SumMismatch,
+                &format!("CBT003/CBT007 {day}"),
+                detail,
+            );
+        }
     }
 }
 

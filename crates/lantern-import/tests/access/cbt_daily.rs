@@ -264,3 +264,38 @@ async fn value_quirks_are_kept_as_published_flagged_and_left_out_of_sums() {
         assert_eq!(flags.len(), 5);
     }
 }
+
+#[test]
+fn answered_by_wait_and_by_duration_are_compared_per_account_day() {
+    // In the real Durations slice each practice's CBT003 and CBT007 agree (summed here from the lines),
+    // so nothing is flagged.
+    let text = std::fs::read_to_string(fixture(DURATIONS_Y58)).expect("fixture");
+    let mut sums: BTreeMap<(String, String), [i64; 2]> = BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let slot = match cells[6] {
+            "CBT003" => 0,
+            "CBT007" => 1,
+            _ => continue,
+        };
+        let value: f64 = cells[8].parse().expect("a number");
+        sums.entry((cells[5].to_owned(), cells[0].to_owned())).or_default()[slot] += value as i64;
+    }
+    assert_eq!(sums.len(), 6);
+    assert!(sums.values().all(|[wait, duration]| wait == duration), "{sums:?}");
+    let read = read_cbt_daily(std::fs::File::open(fixture(DURATIONS_Y58)).expect("open")).expect("reads");
+    assert_eq!(read.values.stats.flags.get("sum_mismatch"), None);
+
+    // Line 29 is J81002's CBT007 >300 (35.0): one call more there and the day no longer agrees.
+    let j81002 = sums[&("J81002".to_owned(), "2026-06-01".to_owned())][0];
+    let bytes = damaged(DURATIONS_Y58, 29, |l| l.replacen(",>300,35.0", ",>300,36.0", 1));
+    let read = read_cbt_daily(bytes.as_slice()).expect("values never refuse");
+    assert_eq!(read.values.stats.flags.get("sum_mismatch"), Some(&1));
+    let flag = read.values.flags.iter().find(|f| f.kind == "sum_mismatch").expect("flag");
+    assert_eq!((flag.practice.as_str(), flag.field.as_str()), ("J81002", "CBT003/CBT007 2026-06-01"));
+    let expected = format!(
+        "CBT003 (answered, by wait) sums to {j81002} but CBT007 (answered, by duration) to {}",
+        j81002 + 1
+    );
+    assert!(flag.detail.contains(&expected), "{}", flag.detail);
+}
