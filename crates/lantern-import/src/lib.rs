@@ -11,13 +11,16 @@
 //! - [`oc_table2`]: the online consultations workbook's practice table (`Table 2`), into [`oc`]'s rows.
 //! - [`appointments`]: Appointments in General Practice (appointments by mode, lead time and status).
 //! - [`cbt`]: Cloud Based Telephony (calls per practice; shared phone accounts kept apart), read
-//!   from the publication's workbook with [`xlsx`].
+//!   from the publication's workbook with [`xlsx`]; [`cbt_daily`]: its practice-level CSVs (per day,
+//!   by wait-time and duration band).
 //! - [`nhs_app`]: NHS App management information, for England and ICBs only (never a practice).
 //! - [`published`] and [`dates`]: opening published files (.csv, .zip, .csv.gz) and reading their dates.
 
 pub mod age_bands;
 pub mod appointments;
 pub mod cbt;
+pub mod cbt_daily;
+mod cbt_daily_report;
 pub mod dates;
 pub mod episodes_csv;
 pub mod epraccur;

@@ -9,3 +9,5 @@ pub use shared::{actor, fixture, records, stores, temp_file};
 mod appointments;
 #[path = "access/cbt.rs"]
 mod cbt;
+#[path = "access/cbt_daily.rs"]
+mod cbt_daily;

@@ -55,8 +55,9 @@ pub use rollups::RollupDifference;
 pub use strategy::Acknowledgement;
 pub use submissions::Submitted;
 pub use uptake::{
-    AccessRowCounts, AppointmentShare, ImdRow, PomiBatch, PomiImport, ReferenceBatch, ReferenceRowCounts,
-    RegistrationRow, UptakeFlag, UptakeName, UptakeRowCounts, UptakeWriteSummary,
+    cbt_daily_flag_source, AccessRowCounts, AppointmentShare, CbtDailyBatch, CbtDailyWriteSummary, ImdRow,
+    PomiBatch, PomiImport, ReferenceBatch, ReferenceRowCounts, RegistrationRow, UptakeFlag, UptakeName,
+    UptakeRowCounts, UptakeWriteSummary,
 };
 
 use sqlx::any::AnyPoolOptions;

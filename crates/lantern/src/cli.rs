@@ -424,6 +424,25 @@ pub enum ImportCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Cloud Based Telephony data in General Practice, practice by practice and day by day: one CSV
+    /// from the publication's zips, `Cloud Based Telephony Calls Answered Metric - <Month> <Year>_<Region>.csv`
+    /// (CBT003, calls answered, by wait-time band and core hours) or `Cloud Based Telephony By Durations -
+    /// <Month> <Year>_<Region>.csv` (CBT001-CBT007 by wait-time or duration band); `<Region>` is a region
+    /// code such as `Y58`, or `Unmapped`. Which of the two it is follows from the header.
+    ///
+    /// A row whose practice is `Unassigned` is a phone account several practices share: it is kept
+    /// where the file places it (a PCN, or `Unmapped`) and never given to any practice, whose telephony
+    /// then shows as "shared account". A practice with no rows is not reported: missing, not zero.
+    /// Damage refuses the file naming the line and column (a row of the wrong width, a date, practice
+    /// code, indicator, band or core-hours category that cannot be read, a value given twice); a value
+    /// never does: blank, negative and non-whole values are kept as published, flagged and left out of
+    /// sums. Re-importing a file replaces that file's region and month and changes nothing else.
+    CbtCsv {
+        /// The .csv file (or a .zip holding just that one).
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -96,6 +96,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCommand::NhsApp { file, database }) => {
             reference_import::import_nhs_app(&database.database, &file).await
         }
+        Command::Import(ImportCommand::CbtCsv { file, database }) => {
+            reference_import::import_cbt_csv(&database.database, &file).await
+        }
         Command::Export(ExportCommand::Episodes { database, practice, output }) => {
             let store = open(&database.database).await?;
             let filter = EpisodeFilter {

@@ -8,7 +8,9 @@ use anyhow::Context;
 use lantern_core::audit::Actor;
 use lantern_import::episodes_csv::ImportErrors;
 use lantern_import::reference::{read_file, ReferenceFile};
-use lantern_import::{age_bands, appointments, cbt, epraccur, imd, nhs_app, oc, oc_table2, places};
+use lantern_import::{
+    age_bands, appointments, cbt, cbt_daily, epraccur, imd, nhs_app, oc, oc_table2, places,
+};
 use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
@@ -110,6 +112,25 @@ pub async fn import_cbt(database: &str, path: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("nothing was imported from {}", path.display()))?;
     print!("{}: cloud based telephony\n{report}", path.display());
+    println!("took {:.2} s", started.elapsed().as_secs_f64());
+    println!("{ATTRIBUTION}");
+    Ok(())
+}
+
+/// `lantern import cbt-csv FILE.csv`: one practice-level telephony CSV (Calls Answered Metric or By
+/// Durations), all or nothing.
+pub async fn import_cbt_csv(database: &str, path: &Path) -> anyhow::Result<()> {
+    let store = crate::open(database).await?;
+    let (started, actor) = (Instant::now(), Actor::system("lantern import"));
+    let owned = path.to_owned();
+    let read = tokio::task::spawn_blocking(move || cbt_daily::read_cbt_daily_path(&owned))
+        .await
+        .context("the reader stopped")?
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let report = cbt_daily::store_cbt_daily(&store, &read, &actor)
+        .await
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    print!("{}: cloud based telephony by practice and day\n{report}", path.display());
     println!("took {:.2} s", started.elapsed().as_secs_f64());
     println!("{ATTRIBUTION}");
     Ok(())

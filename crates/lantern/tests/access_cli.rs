@@ -1,4 +1,4 @@
-//! `lantern import appointments`, `lantern import cbt` and `lantern import oc-workbook` (and their `--help`) as a user runs them.
+//! `lantern import appointments`, `lantern import cbt`, `lantern import cbt-csv` and `lantern import oc-workbook` (and their `--help`) as a user runs them.
 
 mod support;
 
@@ -119,4 +119,38 @@ fn nhs_app_imports_once_at_icb_and_england_level_and_is_unchanged_after() {
     );
     let help = text(&lantern(&["import", "nhs-app", "--help"]).stdout);
     assert!(help.contains("NHS App Management Information Statistics - <Month> <Year>.xlsx"), "{help}");
+}
+
+#[test]
+fn practice_level_telephony_csv_imports_once_says_what_it_read_and_is_unchanged_after() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("c.db").to_string_lossy().into_owned();
+    let csv = fixture("cbt/Cloud Based Telephony Calls Answered Metric - June 2026_Y59.sample.csv");
+    let args = ["import", "cbt-csv", &csv, "--database", &db];
+    let first = lantern(&args);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let out = text(&first.stdout);
+    // G81001, G81002, G81006, K81066 and Y00351 on their own accounts; the Unassigned accounts of PCN
+    // U88279 and of ICB S9B9J's Unmapped; sums as awk gives them over the fixture; K81066's PCN `U`.
+    for line in [
+        "rows read: 147 (Cloud Based Telephony Calls Answered Metric layout)",
+        "practices: 5",
+        "CBT003 calls answered, by time waited, practices' own accounts: 1034",
+        "CBT003 calls answered, by time waited, shared accounts: 910",
+        "shared phone accounts (figures given to no practice): 2",
+        "account-months: 7 new, 0 updated, 0 unchanged, 0 removed (no longer in the file)",
+        "flags: unknown_code 1",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} in\n{out}");
+    }
+    assert!(out.contains("Open Government Licence"), "{out}");
+    let again = text(&lantern(&args).stdout);
+    assert!(again.contains("account-months: 0 new, 0 updated, 7 unchanged, 0 removed"), "{again}");
+    let help = text(&lantern(&["import", "cbt-csv", "--help"]).stdout);
+    for name in [
+        "Cloud Based Telephony Calls Answered Metric - <Month> <Year>_<Region>.csv",
+        "Cloud Based Telephony By Durations - <Month> <Year>_<Region>.csv",
+    ] {
+        assert!(help.contains(name), "{name} in\n{help}");
+    }
 }

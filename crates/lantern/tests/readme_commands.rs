@@ -270,6 +270,9 @@ async fn walk(db: &str, restored: &str, backend: &str) {
     let workbook = fixture("cbt/Cloud Based Telephony Publication Summary November 2025.sample.xlsx");
     let printed = walk.ok(&["import", "cbt", &workbook, "--database", db]);
     assert!(printed.contains("account-months: 48 new"), "{backend} import cbt: {printed}");
+    let csv = fixture("cbt/Cloud Based Telephony By Durations - June 2026_Y58.sample.csv");
+    let printed = walk.ok(&["import", "cbt-csv", &csv, "--database", db]);
+    assert!(printed.contains("account-months: 6 new"), "{backend} import cbt-csv: {printed}");
     let workbook = fixture(
         "online-consultations/Submissions via OC Systems in General Practice - February 2026.sample.xlsx",
     );

@@ -18,6 +18,7 @@
 pub mod access;
 pub mod age;
 pub mod beside;
+pub mod cbt_daily;
 pub mod equity;
 pub mod measures;
 pub mod nhs_app;

@@ -176,6 +176,9 @@ pub enum ReferenceQuirk {
     /// A figure that cannot be true as defined (more NHS App unique users than logins): kept as
     /// published.
     Implausible,
+    /// A count published as a fraction or as text (`2.5`, `n/a`): kept as published, left out of sums
+    /// as unknown.
+    NotACount,
 }
 
 impl ReferenceQuirk {
@@ -194,6 +197,7 @@ impl ReferenceQuirk {
             ReferenceQuirk::IncompleteSupplier => "incomplete_supplier",
             ReferenceQuirk::MonthRelabelled => "month_relabelled",
             ReferenceQuirk::Implausible => "implausible",
+            ReferenceQuirk::NotACount => "not_a_count",
         }
     }
 }

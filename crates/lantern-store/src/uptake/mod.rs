@@ -9,7 +9,10 @@ mod reference;
 mod totals;
 mod write;
 
-pub use reference::{AccessRowCounts, AppointmentShare, ImdRow, ReferenceBatch, ReferenceRowCounts};
+pub use reference::{
+    cbt_daily_flag_source, AccessRowCounts, AppointmentShare, CbtDailyBatch, CbtDailyWriteSummary, ImdRow,
+    ReferenceBatch, ReferenceRowCounts,
+};
 pub use write::{PomiBatch, PomiImport, RegistrationRow, UptakeWriteSummary};
 
 use crate::StoreError;

@@ -9,11 +9,14 @@ pub(super) mod batch;
 #[macro_use]
 mod tables;
 mod access;
+mod cbt_daily;
+mod cbt_daily_read;
 mod nhs_app;
 mod of_practice;
 mod read;
 
 pub use access::{AccessRowCounts, AppointmentShare};
+pub use cbt_daily::{flag_source as cbt_daily_flag_source, CbtDailyBatch, CbtDailyWriteSummary};
 
 use self::batch::{delete_units, insert_flags, insert_rows, upsert_names};
 use self::tables::Table;
