@@ -81,6 +81,24 @@ impl Store {
         if let Some(kind) = kind {
             c.push("kind = ?", Value::Text(kind.to_owned()));
         }
+        self.flags_where(c).await
+    }
+
+    /// Flags of one source about one practice (or account key) in one month, ordered by kind and field.
+    pub async fn uptake_flags_of(
+        &self,
+        source: &str,
+        practice: &str,
+        period: &str,
+    ) -> Result<Vec<UptakeFlag>, StoreError> {
+        let mut c = Conditions::default();
+        c.push("source = ?", Value::Text(source.to_owned()));
+        c.push("practice = ?", Value::Text(practice.to_owned()));
+        c.push("period = ?", Value::Text(period.to_owned()));
+        self.flags_where(c).await
+    }
+
+    async fn flags_where(&self, c: Conditions) -> Result<Vec<UptakeFlag>, StoreError> {
         let sql = format!(
             "SELECT source, practice, period, kind, field, detail FROM uptake_flags{} \
              ORDER BY period, practice, kind, field",

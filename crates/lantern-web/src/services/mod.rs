@@ -5,4 +5,5 @@ pub mod guides;
 pub mod measures;
 pub mod nhs_app_context;
 pub(crate) mod ownership;
+pub mod telephony;
 pub mod uptake;

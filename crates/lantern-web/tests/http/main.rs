@@ -89,4 +89,5 @@ mod strategy {
 }
 mod uptake {
     mod pages;
+    mod telephony;
 }

@@ -125,6 +125,12 @@ impl Store {
         rows.iter().map(CbtMonth::read).collect()
     }
 
+    /// The latest month of the publication summary held, None when none is.
+    pub async fn cbt_latest_period(&self) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT MAX(period) AS period FROM access_cbt").fetch_one(&self.pool).await?;
+        Ok(row.try_get("period")?)
+    }
+
     /// What can be said of one practice's telephony in one month. A practice not reported on its own
     /// whose PCN (from the telephony file's own rows of other practices, else the latest practice map)
     /// has a shared account that month is a "shared account"; it is never given that account's figures.

@@ -68,6 +68,28 @@ impl Store {
         Ok(totals)
     }
 
+    /// The latest month of the practice-level files held, None when none is.
+    pub async fn cbt_daily_latest_period(&self) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT MAX(period) AS period FROM access_cbt_daily").fetch_one(&self.pool).await?;
+        Ok(row.try_get("period")?)
+    }
+
+    /// The days (`YYYY-MM-DD`, in order) of one month the files hold for a practice's own account.
+    pub async fn cbt_daily_days(&self, practice: &str, period: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT day FROM access_cbt_daily \
+             WHERE account = 'practice' AND practice = $1 AND period = $2",
+        )
+        .bind(practice.to_owned())
+        .bind(period.to_owned())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut days = rows.iter().map(|row| row.try_get("day")).collect::<Result<Vec<String>, _>>()?;
+        days.sort();
+        Ok(days)
+    }
+
     /// What the practice-level files say of one practice in one month. A practice with no rows of its
     /// own whose PCN (from the latest practice map) has an `Unassigned` account that month is a
     /// "shared account"; it is never given that account's figures.

@@ -6,6 +6,7 @@ mod import_page;
 mod network_page;
 mod practice_page;
 mod sort;
+mod telephony;
 mod text;
 
 use crate::access::roles::NETWORK_ROLES;

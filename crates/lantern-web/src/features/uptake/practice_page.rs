@@ -2,6 +2,7 @@
 //! moved, where it stands among England's practices and its own PCN's, its deprivation and age profile,
 //! and, for the people who work there, the help logged in Lantern beside it in the same month.
 
+use super::telephony::{self, Telephony};
 use super::text::{counted, ordinal, points, quintile_words, rate, share, small_or};
 use crate::auth::CurrentUser;
 use crate::http::error::ApiError;
@@ -10,6 +11,7 @@ use crate::kit::line_chart::{LineChart, Point};
 use crate::kit::numbers::{count, decimal};
 use crate::kit::render;
 use crate::kit::shell::Shell;
+use crate::services::telephony::practice_telephony;
 use crate::services::uptake::{parse_month, practice_uptake, PracticeUptake};
 use crate::AppState;
 use askama::Template;
@@ -30,6 +32,9 @@ struct UptakePage {
     months: Vec<(String, bool)>,
     errors: Vec<FieldError>,
     figures: Option<Figures>,
+    /// Said when the practice has telephony figures but no uptake ones, so the page still answers.
+    no_uptake: Option<String>,
+    telephony: Option<Telephony>,
 }
 
 struct Figures {
@@ -81,10 +86,13 @@ pub async fn show(
         months: Vec::new(),
         errors: Vec::new(),
         figures: None,
+        no_uptake: None,
+        telephony: None,
     };
     if practice.is_empty() {
         return Ok(render(&page).into_response());
     }
+    page.telephony = telephony::view(&practice_telephony(&state.store, &practice).await?);
     let result = match period.map(parse_month).transpose() {
         Ok(period) => practice_uptake(&state.store, &user, &practice, period.as_deref()).await,
         Err(error) => Err(error),
@@ -93,6 +101,11 @@ pub async fn show(
         Ok(f) => {
             page.months = f.periods.iter().rev().map(|p| (p.clone(), *p == f.period)).collect();
             page.figures = Some(view(&f));
+            render(&page).into_response()
+        }
+        // Telephony is published for practices POMI never listed: their section still shows.
+        Err(ApiError::NotFound(message)) if page.telephony.is_some() => {
+            page.no_uptake = Some(message);
             render(&page).into_response()
         }
         Err(ApiError::NotFound(message) | ApiError::BadRequest(message)) => {
