@@ -105,7 +105,7 @@ pub async fn show(
         }
         // Telephony is published for practices POMI never listed: their section still shows.
         Err(ApiError::NotFound(message)) if page.telephony.is_some() => {
-            page.no_uptake = Some(message);
+            page.no_uptake = Some(format!("Uptake of online services: {message}"));
             render(&page).into_response()
         }
         Err(ApiError::NotFound(message) | ApiError::BadRequest(message)) => {

@@ -54,8 +54,9 @@ fn month_name(period: &str) -> String {
     name.map_or_else(|| period.to_owned(), |(year, month)| format!("{month} {year}"))
 }
 
-fn not_reported(month: &str) -> Option<(&'static str, String)> {
-    Some(("not-reported", format!("Not reported for {month} (missing, not zero).")))
+/// `id` keeps the two parts' notes apart on one page.
+fn not_reported(id: &'static str, month: &str) -> Option<(&'static str, String)> {
+    Some((id, format!("Not reported for {month} (missing, not zero).")))
 }
 
 fn part(month: String) -> Part {
@@ -74,7 +75,7 @@ fn summary(s: &SummaryMonth) -> Part {
             p.flags = flag_lines(&s.flags);
         }
         CbtStatus::SharedAccount { .. } => p.note = Some(("shared-account", SHARED.to_owned())),
-        CbtStatus::NotReported => p.note = not_reported(&p.month),
+        CbtStatus::NotReported => p.note = not_reported("not-reported", &p.month),
     }
     p
 }
@@ -127,7 +128,7 @@ fn daily(d: &DailyMonth) -> Part {
             p.flags = flag_lines(&d.flags);
         }
         CbtDailyStatus::SharedAccount { .. } => p.note = Some(("shared-account-daily", SHARED.to_owned())),
-        CbtDailyStatus::NotReported => p.note = not_reported(&p.month),
+        CbtDailyStatus::NotReported => p.note = not_reported("not-reported-daily", &p.month),
     }
     p
 }
