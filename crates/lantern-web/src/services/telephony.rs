@@ -22,6 +22,14 @@ impl PracticeTelephony {
     pub fn is_empty(&self) -> bool {
         self.summary.is_none() && self.daily.is_none()
     }
+
+    /// Whether either source says anything of the practice itself (its figures, or that it shares an
+    /// account), rather than only that it is not reported.
+    pub fn knows_practice(&self) -> bool {
+        let summary = self.summary.as_ref().is_some_and(|s| !matches!(s.status, CbtStatus::NotReported));
+        let daily = self.daily.as_ref().is_some_and(|d| !matches!(d.status, CbtDailyStatus::NotReported));
+        summary || daily
+    }
 }
 
 #[derive(Debug, Clone)]

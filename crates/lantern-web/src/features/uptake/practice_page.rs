@@ -92,7 +92,8 @@ pub async fn show(
     if practice.is_empty() {
         return Ok(render(&page).into_response());
     }
-    page.telephony = telephony::view(&practice_telephony(&state.store, &practice).await?);
+    let calls = practice_telephony(&state.store, &practice).await?;
+    page.telephony = telephony::view(&calls);
     let result = match period.map(parse_month).transpose() {
         Ok(period) => practice_uptake(&state.store, &user, &practice, period.as_deref()).await,
         Err(error) => Err(error),
@@ -103,8 +104,8 @@ pub async fn show(
             page.figures = Some(view(&f));
             render(&page).into_response()
         }
-        // Telephony is published for practices POMI never listed: their section still shows.
-        Err(ApiError::NotFound(message)) if page.telephony.is_some() => {
+        // Telephony is published for practices POMI never listed: a practice it knows still has a page.
+        Err(ApiError::NotFound(message)) if calls.knows_practice() => {
             page.no_uptake = Some(format!("Uptake of online services: {message}"));
             render(&page).into_response()
         }

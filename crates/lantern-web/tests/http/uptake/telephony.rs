@@ -193,8 +193,9 @@ async fn a_practice_in_no_file_is_not_reported(app: TestApp) {
     load(&app).await;
     let browser = app.browser_as(Role::Staff).await;
     let page = browser.get(&format!("/uptake?practice={ABSENT}")).await;
-    assert_eq!(page.status(), 200);
+    assert_eq!(page.status(), 404, "nothing published knows the practice");
     let html = page.text().await.expect("html");
+    assert!(html.contains("no published uptake figures are held for A89999"), "{html}");
     let t = section(&html);
     assert!(
         t.contains("id=\"telephony-not-reported\">Not reported for November 2025 (missing, not zero)."),
