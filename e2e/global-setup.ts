@@ -150,6 +150,30 @@ function importNationalData(bin: string, database: string, logFile: string): voi
   process.env.LANTERN_E2E_NATIONAL_MISSING = missing.join(', ');
 }
 
+/**
+ * The repository's Cloud Based Telephony fixtures (two publication summaries cut to a few PCNs, three
+ * daily CSV slices), always present, so the uptake page's telephony section has real rows to show
+ * (tests/telephony.spec.ts).
+ */
+function importTelephony(bin: string, database: string, logFile: string): void {
+  const dir = path.resolve(E2E_DIR, '../crates/lantern-import/tests/fixtures/cbt');
+  const files: [string, string][] = [
+    ['cbt', 'Cloud Based Telephony Publication Summary October 2025.sample.xlsx'],
+    ['cbt', 'Cloud Based Telephony Publication Summary November 2025.sample.xlsx'],
+    ['cbt-csv', 'Cloud Based Telephony Calls Answered Metric - June 2026_Y59.sample.csv'],
+    ['cbt-csv', 'Cloud Based Telephony Calls Answered Metric - June 2026_Unmapped.sample.csv'],
+    ['cbt-csv', 'Cloud Based Telephony By Durations - June 2026_Y58.sample.csv'],
+  ];
+  for (const [kind, name] of files) {
+    const file = path.join(dir, name);
+    const out = execFileSync(bin, ['import', kind, file, '--database', database], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    fs.appendFileSync(logFile, `$ lantern import ${kind} ${file}\n${out}\n`);
+  }
+}
+
 /** Seeds the database in `tmp`, starts the server and the CIS2 provider, and returns what stops them. */
 async function start(bin: string, tmp: string, logFile: string): Promise<{ stop: () => Promise<void>; issuer: Issuer }> {
   const database = path.join(tmp, 'e2e.db');
@@ -161,6 +185,7 @@ async function start(bin: string, tmp: string, logFile: string): Promise<{ stop:
   });
   fs.writeFileSync(logFile, `$ lantern demo --no-serve --database ${database}\n${seeded}\n`);
   importNationalData(bin, database, logFile);
+  importTelephony(bin, database, logFile);
 
   // Sign-in through NHS CIS2 goes to the local test provider (tests/cis2.spec.ts).
   const issuer = await startIssuer(bin, logFile);
