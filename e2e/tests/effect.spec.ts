@@ -74,6 +74,9 @@ test.describe('manager', () => {
     // The second measure: the demo's synthetic appointments carry the offer's effect too.
     await expect(page.locator('#appointment-methods')).toContainText('percentage points (95% interval');
     await expect(page.locator('#appointment-table tbody tr').first()).toBeVisible();
+    // The demo ICB's synthetic NHS App months, as context labelled the ICB's and never the practice's.
+    await expect(page.locator('#nhs-app-label')).toContainText('ICB-level context (NHS App figures are published for ICBs, not practices)');
+    await expect(page.locator('#nhs-app-table tbody tr')).toHaveCount(12);
     // The JSON the page links to says the same, figure for figure.
     const json = (await (await page.request.get(`/api/v1/offers/${offer.id}/effect`)).json()) as {
       effect: { difference_in_differences: { outcome: string; change?: number } };

@@ -1,7 +1,7 @@
 //! What importing a practice-level CBT CSV read and stored, printed like the other importers' reports
 //! with one line more: the accounts a re-published file no longer lists, removed from its slice.
 
-use crate::reference::{write_flags, ReferenceStats};
+use crate::reference::{write_flags, write_read, ReferenceStats};
 use lantern_store::CbtDailyWriteSummary;
 use std::fmt;
 
@@ -15,17 +15,7 @@ pub struct CbtDailyReport {
 impl fmt::Display for CbtDailyReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.stats;
-        writeln!(f, "rows read: {} ({} layout)", s.rows_read, s.layout.as_deref().unwrap_or("unknown"))?;
-        writeln!(f, "practices: {}", s.practices)?;
-        for (period, practices) in &s.periods {
-            writeln!(f, "period {period}: {practices} practices")?;
-        }
-        for (what, total) in &s.totals {
-            writeln!(f, "{what}: {total}")?;
-        }
-        for (what, n) in &s.counts {
-            writeln!(f, "{what}: {n}")?;
-        }
+        write_read(f, s)?;
         let stored = &self.stored;
         writeln!(
             f,

@@ -227,24 +227,30 @@ impl Names {
     }
 }
 
+/// The summary's lines of what was read: rows (and layout), practices, periods, totals and counts.
+pub(crate) fn write_read(f: &mut fmt::Formatter<'_>, s: &ReferenceStats) -> fmt::Result {
+    write!(f, "rows read: {}", s.rows_read)?;
+    match &s.layout {
+        Some(layout) => writeln!(f, " ({layout} layout)")?,
+        None => writeln!(f)?,
+    }
+    writeln!(f, "practices: {}", s.practices)?;
+    for (period, practices) in &s.periods {
+        writeln!(f, "period {period}: {practices} practices")?;
+    }
+    for (what, total) in &s.totals {
+        writeln!(f, "{what}: {total}")?;
+    }
+    for (what, n) in &s.counts {
+        writeln!(f, "{what}: {n}")?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for ReferenceReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.stats;
-        write!(f, "rows read: {}", s.rows_read)?;
-        match &s.layout {
-            Some(layout) => writeln!(f, " ({layout} layout)")?,
-            None => writeln!(f)?,
-        }
-        writeln!(f, "practices: {}", s.practices)?;
-        for (period, practices) in &s.periods {
-            writeln!(f, "period {period}: {practices} practices")?;
-        }
-        for (what, total) in &s.totals {
-            writeln!(f, "{what}: {total}")?;
-        }
-        for (what, n) in &s.counts {
-            writeln!(f, "{what}: {n}")?;
-        }
+        write_read(f, s)?;
         if !s.other_organisation_rows.is_empty() {
             let other: Vec<String> =
                 s.other_organisation_rows.iter().map(|(k, n)| format!("{k} {n}")).collect();

@@ -7,7 +7,7 @@ use lantern_core::episode::Episode;
 use lantern_core::ods::OdsCode;
 use lantern_core::offer::OfferDraft;
 use lantern_core::simulator::{
-    demo_online_consultations, demo_pcn, demo_uptake, SimulationParameters, SYNTHETIC_LABEL,
+    demo_nhs_app, demo_online_consultations, demo_pcn, demo_uptake, SimulationParameters, SYNTHETIC_LABEL,
 };
 use lantern_store::{ImdRow, PomiBatch, ReferenceBatch, Store, UptakeName};
 use rand::{RngCore, SeedableRng};
@@ -93,7 +93,8 @@ impl DropIn {
     }
 }
 
-/// The synthetic online consultation and appointment months with the drop-in's effect built in.
+/// The synthetic online consultation and appointment months with the drop-in's effect built in, and
+/// the demo ICB's NHS App months (no effect: they are the ICB's) as the effect page's context.
 pub async fn seed_offer_months(store: &Store, params: &SimulationParameters) -> anyhow::Result<()> {
     let oc = demo_online_consultations(params, &demo_pcn(params));
     let actor = Actor::system("lantern demo");
@@ -104,6 +105,10 @@ pub async fn seed_offer_months(store: &Store, params: &SimulationParameters) -> 
             ReferenceBatch { rows: &oc.appointments, flags: &[], names: &[], file: &file },
             &actor,
         )
+        .await?;
+    let nhs_app = demo_nhs_app(params);
+    store
+        .import_nhs_app(ReferenceBatch { rows: &nhs_app, flags: &[], names: &[], file: &file }, &actor)
         .await?;
     Ok(())
 }

@@ -26,6 +26,7 @@ mod arrangements;
 mod calendar;
 mod draw;
 mod help;
+mod nhs_app;
 mod observation;
 mod pcn;
 mod tables;
@@ -42,6 +43,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+pub use nhs_app::demo_nhs_app;
 pub use observation::{demo_observation, DemoObservation, DemoSession, DEMO_STUDY_NAME};
 pub use pcn::{DEMO_ICB, DEMO_PCN, DEMO_PRACTICES};
 pub use uptake::{
