@@ -32,26 +32,15 @@ pub fn view(t: &PracticeTelephony) -> Option<Telephony> {
         .then(|| Telephony { summary: t.summary.as_ref().map(summary), daily: t.daily.as_ref().map(daily) })
 }
 
-/// "2025-11" → "November 2025".
+/// "2025-11" → "November 2025"; anything else as it is.
 fn month_name(period: &str) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let name = period
-        .split_once('-')
-        .and_then(|(y, m)| Some((y, NAMES.get(m.parse::<usize>().ok()?.checked_sub(1)?)?)));
-    name.map_or_else(|| period.to_owned(), |(year, month)| format!("{month} {year}"))
+    let month = period.split_once('-').and_then(|(year, m)| Some((year, m.parse::<u8>().ok()?)));
+    match month {
+        Some((year, m)) if (1..=12).contains(&m) => {
+            format!("{} {year}", lantern_core::effect::month::name(m))
+        }
+        _ => period.to_owned(),
+    }
 }
 
 /// `id` keeps the two parts' notes apart on one page.
